@@ -1,0 +1,1 @@
+"""Upstream: prevention and early intervention for police forces and their partners."""

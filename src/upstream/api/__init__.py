@@ -1,0 +1,16 @@
+"""The HTTP API (Django Ninja). Each package's routes live in its own api.py and are added here."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Upstream API",
+    version="1",
+    description="Staff and partner API for Upstream. OpenAPI document at /api/openapi.json.",
+    urls_namespace="api",
+)
+
+
+@api.get("/health", tags=["service"], auth=None)
+def health(request):  # noqa: ANN001, ANN201 - Ninja reads the signature
+    """Returns whether the service is up."""
+    return {"status": "ok"}

@@ -1,0 +1,157 @@
+"""The audit log (Data Protection Act 2018 s.62).
+
+Every collection, alteration, consultation, disclosure, combination and erasure of personal data calls
+:func:`record` inside the same transaction as the act, so if the audit write fails the act fails too.
+Rows are hash-chained: each row's hash covers its own fields and the previous row's hash, so a changed,
+removed or inserted row breaks the chain at that point, and `upstream audit verify` names it. Database
+triggers (core/migrations) refuse UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from upstream.core.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+class Operation(StrEnum):
+    """The s.62 categories of processing that must be logged."""
+
+    COLLECTION = "collection"
+    ALTERATION = "alteration"
+    CONSULTATION = "consultation"
+    DISCLOSURE = "disclosure"
+    COMBINATION = "combination"
+    ERASURE = "erasure"
+    SECURITY = "security"  # sign-in, lockout, two-factor: not s.62, but kept in the same chain
+
+
+class AuditTag(StrEnum):
+    """Every audited act, as "source:subject:action"; capability packages add theirs here."""
+
+    ACCOUNTS_USER_SIGN_IN = "accounts:user:sign-in"
+    ACCOUNTS_USER_SIGN_IN_FAILED = "accounts:user:sign-in-failed"
+    ACCOUNTS_USER_LOCKED_OUT = "accounts:user:locked-out"
+    ACCOUNTS_USER_SIGN_OUT = "accounts:user:sign-out"
+    ACCOUNTS_USER_MFA_ENROL = "accounts:user:mfa-enrol"
+    ACCOUNTS_USER_CREATE = "accounts:user:create"
+    PEOPLE_PERSON_CREATE = "people:person:create"
+    PEOPLE_PERSON_VIEW = "people:person:view"
+    PEOPLE_PERSON_LIST = "people:person:list"
+    PEOPLE_PERSON_UPDATE = "people:person:update"
+    PEOPLE_PERSON_ERASE = "people:person:erase"
+    PEOPLE_PERSON_SHARE = "people:person:share"
+    PEOPLE_HOUSEHOLD_CREATE = "people:household:create"
+    PEOPLE_HOUSEHOLD_UPDATE = "people:household:update"
+    PEOPLE_HOUSEHOLD_VIEW = "people:household:view"
+    CORE_AUDIT_VIEW = "core:audit:view"
+    CORE_AUDIT_EXPORT = "core:audit:export"
+
+
+TAG_OPERATIONS: dict[str, Operation] = {
+    AuditTag.ACCOUNTS_USER_SIGN_IN: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_SIGN_IN_FAILED: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_LOCKED_OUT: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_SIGN_OUT: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_MFA_ENROL: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_CREATE: Operation.COLLECTION,
+    AuditTag.PEOPLE_PERSON_CREATE: Operation.COLLECTION,
+    AuditTag.PEOPLE_PERSON_VIEW: Operation.CONSULTATION,
+    AuditTag.PEOPLE_PERSON_LIST: Operation.CONSULTATION,
+    AuditTag.PEOPLE_PERSON_UPDATE: Operation.ALTERATION,
+    AuditTag.PEOPLE_PERSON_ERASE: Operation.ERASURE,
+    AuditTag.PEOPLE_PERSON_SHARE: Operation.DISCLOSURE,
+    AuditTag.PEOPLE_HOUSEHOLD_CREATE: Operation.COLLECTION,
+    AuditTag.PEOPLE_HOUSEHOLD_UPDATE: Operation.ALTERATION,
+    AuditTag.PEOPLE_HOUSEHOLD_VIEW: Operation.CONSULTATION,
+    AuditTag.CORE_AUDIT_VIEW: Operation.CONSULTATION,
+    AuditTag.CORE_AUDIT_EXPORT: Operation.DISCLOSURE,
+}
+
+
+def _canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """Returns the fields of an event that its hash covers."""
+    return {
+        "sequence": event.sequence,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "organisation_id": event.organisation_id,
+        "tag": event.tag,
+        "operation": event.operation,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "purpose": event.purpose,
+        "recipient": event.recipient,
+        "detail": event.detail,
+        "previous_hash": event.previous_hash,
+    }
+
+
+def compute_hash(event: AuditEvent) -> str:
+    """Returns the chain hash of an event."""
+    return hashlib.sha256(_canonical(hashed_fields(event))).hexdigest()
+
+
+def _lock_chain() -> None:
+    # Appends must be serialised so two writers never chain onto the same previous row. SQLite already
+    # serialises writers (transactions begin IMMEDIATE); PostgreSQL takes a transaction-level advisory lock.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5550_5354])  # "UPST"
+
+
+def record(
+    *,
+    actor: Any,
+    tag: AuditTag | str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    purpose: str = "",
+    recipient: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Writes one audit event for an act on personal data, in the caller's transaction."""
+    tag = str(tag)
+    operation = TAG_OPERATIONS.get(tag)
+    if operation is None:
+        raise ValueError(f"Unknown audit tag {tag!r}: add it to AuditTag and TAG_OPERATIONS")
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or obj.pk
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        event = AuditEvent(
+            sequence=(last[0] + 1) if last else 1,
+            occurred_at=timezone.now(),
+            actor=actor if authenticated else None,
+            actor_label=actor.get_username() if authenticated else "anonymous",
+            organisation_id=getattr(actor, "organisation_id", None) if authenticated else None,
+            tag=tag,
+            operation=str(operation),
+            object_type=object_type,
+            object_id=str(object_id),
+            purpose=purpose,
+            recipient=recipient,
+            # Round-trip through JSON so the hash is computed on exactly what the database will return.
+            detail=json.loads(_canonical(detail or {})),
+            previous_hash=last[1] if last else GENESIS_HASH,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+    return event

@@ -1,0 +1,68 @@
+"""The Jinja2 environment every Upstream page is rendered with.
+
+Templates come from each package's ``jinja2/`` folder and from govuk-frontend-jinja, whose macros are
+imported as ``govuk_frontend_jinja/components/<name>/macro.html``. Strings are translated by Django's
+gettext, so English and Welsh share one catalogue with the Python code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    """Returns the path of a named route."""
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def format_datetime(value: Any, fmt: str = "%-d %B %Y at %H:%M") -> str:
+    """Returns a date-time in local time, in the GOV.UK style (4 June 2026 at 14:05)."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def format_date(value: Any) -> str:
+    """Returns a date in the GOV.UK style (4 June 2026)."""
+    if value is None:
+        return ""
+    return value.strftime("%-d %B %Y")
+
+
+def environment(**options: Any) -> Environment:
+    """Returns the Jinja2 environment with the GOV.UK macros, i18n and Upstream's helpers."""
+    # Django passes the loader for DIRS and each app's jinja2/ folder; the GOV.UK macros sit beside it.
+    app_loader = options.pop("loader")
+    options["autoescape"] = True
+    extensions = [*options.pop("extensions", []), "jinja2.ext.i18n"]
+    env = Environment(  # noqa: S701 - autoescape is forced on just above
+        extensions=extensions,
+        loader=ChoiceLoader(
+            [
+                app_loader,
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+            ]
+        ),
+        **options,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True,
+        pgettext=translation.pgettext, npgettext=translation.npgettext,
+    )
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "settings": settings,
+        }
+    )
+    env.filters.update({"datetime": format_datetime, "date": format_date})
+    return env

@@ -1,0 +1,40 @@
+"""Areas: force → local authority → ward → neighbourhood (LSOA-sized), each with a boundary."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaLevel(models.TextChoices):
+    """The levels of the place hierarchy, largest first."""
+
+    FORCE = "force", _("Force area")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    WARD = "ward", _("Ward")
+    NEIGHBOURHOOD = "lsoa", _("Neighbourhood")
+
+
+class Area(models.Model):
+    """One area at one level, with its GeoJSON boundary and centroid."""
+
+    level = models.CharField(_("level"), max_length=20, choices=AreaLevel.choices, db_index=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_cy = models.CharField(_("Welsh name"), max_length=200, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    centroid_latitude = models.FloatField(null=True, blank=True)
+    centroid_longitude = models.FloatField(null=True, blank=True)
+    # The boundary's bounding box, so a point lookup reads only the few areas that could hold it.
+    min_latitude = models.FloatField(null=True, blank=True, db_index=True)
+    max_latitude = models.FloatField(null=True, blank=True)
+    min_longitude = models.FloatField(null=True, blank=True)
+    max_longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+        indexes = [models.Index(fields=["level", "min_latitude", "max_latitude", "min_longitude", "max_longitude"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -1,0 +1,18 @@
+"""Every route of Upstream. Each capability package brings its own urls.py and api.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from upstream.api import api
+
+urlpatterns = [
+    path("", include("upstream.core.urls")),
+    path("accounts/", include("upstream.accounts.urls")),
+    path("api/", api.urls),
+    path("support/admin/", admin.site.urls),
+]
+
+handler400 = "upstream.core.views.error_400"
+handler403 = "upstream.core.views.error_403"
+handler404 = "upstream.core.views.error_404"
+handler500 = "upstream.core.views.error_500"
