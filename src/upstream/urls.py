@@ -8,6 +8,8 @@ from upstream.api import api
 urlpatterns = [
     path("", include("upstream.core.urls")),
     path("accounts/", include("upstream.accounts.urls")),
+    path("people/", include("upstream.people.urls")),
+    path("places/", include("upstream.places.urls")),
     path("api/", api.urls),
     path("support/admin/", admin.site.urls),
 ]

@@ -34,7 +34,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_safe_next(request))
         error = _("Enter a correct username and password")
     return render(
-        request, "accounts/sign_in.html", {"form": form, "error": error, "next": _safe_next(request)},
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "error": error, "next": _safe_next(request)},
         status=200 if error is None else 400,
     )
 
@@ -46,6 +48,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:sign-in"))
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, str] | None = None, *args: object, **kwargs: object
+) -> HttpResponse:
     """Tells a user their account is locked after too many failed sign-ins."""
     return render(request, "accounts/locked_out.html", status=429)

@@ -13,10 +13,14 @@ TABLE = "core_auditevent"
 MESSAGE = "the audit log is append-only: rows cannot be changed or removed"
 
 _SQLITE_CREATE = [
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+    (
+        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
+    ),
+    (
+        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
+    ),
 ]
 _SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;"]
 
@@ -24,11 +28,15 @@ _POSTGRES_CREATE = [
     f"""CREATE OR REPLACE FUNCTION {TABLE}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$;""",
     f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE};",
-    f"CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_refuse();",
+    (
+        f"CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+        f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_refuse();"
+    ),
     f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE};",
-    f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_refuse();",
+    (
+        f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_refuse();"
+    ),
 ]
 _POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE};",
@@ -49,11 +57,13 @@ def create(connection: Any) -> None:
     elif connection.vendor == "postgresql":
         _run(connection, _POSTGRES_CREATE)
     else:
-        raise RuntimeError(f"No append-only triggers for {connection.vendor}: Upstream supports SQLite and PostgreSQL")
+        raise RuntimeError(
+            f"No append-only triggers for {connection.vendor}: Upstream supports SQLite and PostgreSQL"
+        )
 
 
 def drop(connection: Any) -> None:
-    """Removes the triggers (only the test-database flush does this; see core/management/commands/flush.py)."""
+    """Removes the triggers (only the test-database flush does; see core/management/commands/flush.py)."""
     if connection.vendor == "sqlite":
         _run(connection, _SQLITE_DROP)
     elif connection.vendor == "postgresql":

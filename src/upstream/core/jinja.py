@@ -54,8 +54,11 @@ def environment(**options: Any) -> Environment:
         **options,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext, translation.ngettext, newstyle=True,
-        pgettext=translation.pgettext, npgettext=translation.npgettext,
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
     )
     env.globals.update(
         {

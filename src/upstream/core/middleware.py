@@ -17,7 +17,8 @@ class SecurityHeadersMiddleware:
         """Returns the response with the extra security headers."""
         response = self.get_response(request)
         response.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
         )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)

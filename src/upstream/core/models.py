@@ -43,7 +43,11 @@ class AccessGrant(models.Model):
     object_id = models.CharField(max_length=100)
     granted_to_organisation_id = models.BigIntegerField(null=True, blank=True)
     granted_to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="access_grants"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_grants",
     )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("purpose"), max_length=300)
@@ -56,10 +60,12 @@ class AccessGrant(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(granted_to_organisation_id__isnull=False) | models.Q(granted_to_user__isnull=False),
+                condition=models.Q(granted_to_organisation_id__isnull=False)
+                | models.Q(granted_to_user__isnull=False),
                 name="access_grant_has_grantee",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.object_type}:{self.object_id} → {self.granted_to_organisation_id or self.granted_to_user_id}"
+        grantee = self.granted_to_organisation_id or self.granted_to_user_id
+        return f"{self.object_type}:{self.object_id} → {grantee}"

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,46 +14,97 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(max_length=100)),
-                ('granted_to_organisation_id', models.BigIntegerField(blank=True, null=True)),
-                ('purpose', models.CharField(max_length=300, verbose_name='purpose')),
-                ('agreement', models.CharField(blank=True, max_length=200, verbose_name='information-sharing agreement')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('granted_to_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(max_length=100)),
+                ("granted_to_organisation_id", models.BigIntegerField(blank=True, null=True)),
+                ("purpose", models.CharField(max_length=300, verbose_name="purpose")),
+                (
+                    "agreement",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="information-sharing agreement"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "granted_to_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_access_object__6ac050_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('granted_to_organisation_id__isnull', False), ('granted_to_user__isnull', False), _connector='OR'), name='access_grant_has_grantee')],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="core_access_object__6ac050_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("granted_to_organisation_id__isnull", False),
+                            ("granted_to_user__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="access_grant_has_grantee",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('sequence', models.BigAutoField(primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('organisation_id', models.BigIntegerField(blank=True, null=True)),
-                ('tag', models.CharField(db_index=True, max_length=100)),
-                ('operation', models.CharField(max_length=20)),
-                ('object_type', models.CharField(blank=True, max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=100)),
-                ('purpose', models.CharField(blank=True, max_length=300)),
-                ('recipient', models.CharField(blank=True, max_length=300)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("sequence", models.BigAutoField(primary_key=True, serialize=False)),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("actor_label", models.CharField(max_length=200)),
+                ("organisation_id", models.BigIntegerField(blank=True, null=True)),
+                ("tag", models.CharField(db_index=True, max_length=100)),
+                ("operation", models.CharField(max_length=20)),
+                ("object_type", models.CharField(blank=True, max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=100)),
+                ("purpose", models.CharField(blank=True, max_length=300)),
+                ("recipient", models.CharField(blank=True, max_length=300)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'occurred_at'], name='core_audite_object__a40e75_idx')],
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "occurred_at"],
+                        name="core_audite_object__a40e75_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -5,33 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('force', 'Force area'), ('local_authority', 'Local authority'), ('ward', 'Ward'), ('lsoa', 'Neighbourhood')], db_index=True, max_length=20, verbose_name='level')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_cy', models.CharField(blank=True, max_length=200, verbose_name='Welsh name')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='boundary (GeoJSON geometry)')),
-                ('centroid_latitude', models.FloatField(blank=True, null=True)),
-                ('centroid_longitude', models.FloatField(blank=True, null=True)),
-                ('min_latitude', models.FloatField(blank=True, db_index=True, null=True)),
-                ('max_latitude', models.FloatField(blank=True, null=True)),
-                ('min_longitude', models.FloatField(blank=True, null=True)),
-                ('max_longitude', models.FloatField(blank=True, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='places.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("force", "Force area"),
+                            ("local_authority", "Local authority"),
+                            ("ward", "Ward"),
+                            ("lsoa", "Neighbourhood"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_cy", models.CharField(blank=True, max_length=200, verbose_name="Welsh name")),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, null=True, verbose_name="boundary (GeoJSON geometry)"),
+                ),
+                ("centroid_latitude", models.FloatField(blank=True, null=True)),
+                ("centroid_longitude", models.FloatField(blank=True, null=True)),
+                ("min_latitude", models.FloatField(blank=True, db_index=True, null=True)),
+                ("max_latitude", models.FloatField(blank=True, null=True)),
+                ("min_longitude", models.FloatField(blank=True, null=True)),
+                ("max_longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="places.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level', 'name'],
-                'indexes': [models.Index(fields=['level', 'min_latitude', 'max_latitude', 'min_longitude', 'max_longitude'], name='places_area_level_809785_idx')],
+                "ordering": ["level", "name"],
+                "indexes": [
+                    models.Index(
+                        fields=["level", "min_latitude", "max_latitude", "min_longitude", "max_longitude"],
+                        name="places_area_level_809785_idx",
+                    )
+                ],
             },
         ),
     ]
