@@ -75,9 +75,7 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["organisation__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"

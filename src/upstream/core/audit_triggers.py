@@ -57,9 +57,7 @@ def create(connection: Any) -> None:
     elif connection.vendor == "postgresql":
         _run(connection, _POSTGRES_CREATE)
     else:
-        raise RuntimeError(
-            f"No append-only triggers for {connection.vendor}: Upstream supports SQLite and PostgreSQL"
-        )
+        raise RuntimeError(f"No append-only triggers for {connection.vendor}: Upstream supports SQLite and PostgreSQL")
 
 
 def drop(connection: Any) -> None:

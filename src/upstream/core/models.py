@@ -60,8 +60,7 @@ class AccessGrant(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(granted_to_organisation_id__isnull=False)
-                | models.Q(granted_to_user__isnull=False),
+                condition=models.Q(granted_to_organisation_id__isnull=False) | models.Q(granted_to_user__isnull=False),
                 name="access_grant_has_grantee",
             )
         ]

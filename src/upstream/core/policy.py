@@ -75,11 +75,7 @@ def register_filter(model: type, scope_filter: ScopeFilter) -> None:
 
 def roles_of(actor: Any) -> frozenset[str]:
     """Returns the roles an actor holds; anonymous visitors hold only PUBLIC."""
-    if (
-        actor is None
-        or not getattr(actor, "is_authenticated", False)
-        or not getattr(actor, "is_active", False)
-    ):
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return frozenset({PUBLIC})
     return frozenset(getattr(actor, "role_set", frozenset())) | {PUBLIC}
 

@@ -22,9 +22,7 @@ class Area(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_cy = models.CharField(_("Welsh name"), max_length=200, blank=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
     centroid_latitude = models.FloatField(null=True, blank=True)
     centroid_longitude = models.FloatField(null=True, blank=True)
@@ -36,9 +34,7 @@ class Area(models.Model):
 
     class Meta:
         ordering = ["level", "name"]
-        indexes = [
-            models.Index(fields=["level", "min_latitude", "max_latitude", "min_longitude", "max_longitude"])
-        ]
+        indexes = [models.Index(fields=["level", "min_latitude", "max_latitude", "min_longitude", "max_longitude"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

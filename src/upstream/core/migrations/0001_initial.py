@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("object_type", models.CharField(max_length=100)),
                 ("object_id", models.CharField(max_length=100)),
@@ -28,9 +26,7 @@ class Migration(migrations.Migration):
                 ("purpose", models.CharField(max_length=300, verbose_name="purpose")),
                 (
                     "agreement",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="information-sharing agreement"
-                    ),
+                    models.CharField(blank=True, max_length=200, verbose_name="information-sharing agreement"),
                 ),
                 ("granted_at", models.DateTimeField(auto_now_add=True)),
                 ("expires_at", models.DateTimeField(blank=True, null=True)),
@@ -55,9 +51,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["object_type", "object_id"], name="core_access_object__6ac050_idx")
-                ],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_access_object__6ac050_idx")],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(
