@@ -61,8 +61,8 @@ test-browser: install ## Browser tests: Playwright driving Debian chromium, with
 	$(BIN)/pytest -m browser tests
 
 lint: install ## ruff, ruff format, mypy, import-linter, and Django's checks
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/upstream makemigrations --check --dry-run

@@ -44,6 +44,8 @@ class User(AbstractUser):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)  # values of core.roles.Role
+    # Made by `upstream demo`: only these may skip the second factor, and only while DEMO_MODE is on.
+    is_demo_user = models.BooleanField(_("demo user"), default=False)
 
     objects = UserManager()
 

@@ -1,0 +1,1 @@
+"""Upstream's benchmarks: `make bench` runs every benchmarks/bench_*.py; results go in docs/benchmarks.md."""
