@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import platform
 import pkgutil
+import platform
 import sys
 import time
 from pathlib import Path
@@ -35,18 +35,18 @@ def main(argv: list[str]) -> int:
     if unknown:
         sys.stderr.write(f"No benchmark named {', '.join(unknown)}; there are: {', '.join(sorted(names))}\n")
         return 2
-    print(f"Machine: {machine()}; started {time.strftime('%Y-%m-%d %H:%M')}\n")  # noqa: T201
+    print(f"Machine: {machine()}; started {time.strftime('%Y-%m-%d %H:%M')}\n")
     for name in chosen:
         module = importlib.import_module(f"benchmarks.bench_{name}")
         rows = module.run()
-        print(f"## {name}\n")  # noqa: T201
+        print(f"## {name}\n")
         if rows:
             columns = list(dict.fromkeys(k for row in rows for k in row))
-            print("| " + " | ".join(columns) + " |")  # noqa: T201
-            print("|" + "---|" * len(columns))  # noqa: T201
+            print("| " + " | ".join(columns) + " |")
+            print("|" + "---|" * len(columns))
             for row in rows:
-                print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")  # noqa: T201
-        print()  # noqa: T201
+                print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+        print()
     return 0
 
 
