@@ -23,7 +23,8 @@ def machine() -> str:
     if meminfo.exists():
         kb = int(meminfo.read_text().split("\n")[0].split()[1])
         memory = f", {kb / 1024 / 1024:.0f} GiB"
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
 
 
 def main(argv: list[str]) -> int:
