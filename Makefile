@@ -40,13 +40,14 @@ demo: install ## Load the demo force (idempotent, deterministic)
 	$(BIN)/upstream migrate --no-input
 	$(BIN)/upstream demo
 
-run: demo ## Install everything, load the demo force and serve http://127.0.0.1:$(PORT)
-	@UPSTREAM_DEMO_MODE=1 $(BIN)/upstream demo --print-logins
-	@echo "Starting the background worker and the web server on http://127.0.0.1:$(PORT) (Ctrl-C stops both)"
+run: install ## Install everything, load the demo force and serve http://127.0.0.1:$(PORT)
+	$(BIN)/upstream migrate --no-input
+	UPSTREAM_DEMO_MODE=1 $(BIN)/upstream demo --print-logins
+	@echo "Serving Upstream on http://127.0.0.1:$(PORT) with a background worker (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  UPSTREAM_DEMO_MODE=1 $(BIN)/upstream db_worker --queue-name '*' >> $(UPSTREAM_DATA_DIR)/worker.log 2>&1 & \
-	  UPSTREAM_DEMO_MODE=1 DJANGO_SETTINGS_MODULE=upstream.settings.base $(BIN)/gunicorn upstream.wsgi \
-	    --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	  UPSTREAM_DEMO_MODE=1 $(BIN)/upstream db_worker --queue-name '*' --no-reload >> $(UPSTREAM_DATA_DIR)/worker.log 2>&1 & \
+	  UPSTREAM_DEMO_MODE=1 $(BIN)/gunicorn upstream.wsgi --bind 127.0.0.1:$(PORT) \
+	    --workers 2 --threads 4 --access-logfile - --log-level warning
 
 test: install ## Run the whole suite on SQLite, then on PostgreSQL, then in the browser
 	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser lint
