@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "upstream.accounts",
     "upstream.places",
     "upstream.people",
+    "upstream.records",
 ]
 
 MIDDLEWARE = [

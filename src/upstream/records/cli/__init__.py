@@ -1,0 +1,1 @@
+"""Subcommands of ``upstream records``: one module each."""
