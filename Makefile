@@ -10,7 +10,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UPSTREAM_DATA_DIR ?= $(CURDIR)/var
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages run demo worker test test-sqlite test-postgres test-browser lint format bench lock clean
+.PHONY: help install assets messages extract-messages run demo worker test test-sqlite test-postgres test-browser lint format bench lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,11 +30,13 @@ assets: $(STAMP) ## Copy GOV.UK Frontend, htmx, Leaflet and Vega from node_modul
 	$(BIN)/python scripts/build_assets.py
 
 messages: $(STAMP) ## Compile the Welsh translations
-	$(BIN)/pybabel compile --quiet --use-fuzzy -D django -d src/upstream/locale 2>/dev/null || $(BIN)/pybabel compile -D django -d src/upstream/locale
+	$(BIN)/pybabel -q compile -D django -d src/upstream/locale
 
-extract-messages: $(STAMP) ## Extract translatable strings and update the Welsh catalogue
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k gettext -k gettext_lazy -k ngettext:1,2 -k ngettext_lazy:1,2 -k pgettext:1c,2 -k pgettext_lazy:1c,2 --no-location --sort-output -o src/upstream/locale/django.pot src/upstream
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching -D django -i src/upstream/locale/django.pot -d src/upstream/locale
+BABEL_KEYWORDS := -k _ -k gettext -k gettext_lazy -k ngettext:1,2 -k ngettext_lazy:1,2 -k pgettext:1c,2 -k pgettext_lazy:1c,2
+extract-messages: $(STAMP) ## Extract translatable strings and update the Welsh catalogue (then translate the new ones)
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output -o src/upstream/locale/django.pot src/upstream
+	@test -f src/upstream/locale/cy/LC_MESSAGES/django.po || $(BIN)/pybabel -q init -D django -l cy -i src/upstream/locale/django.pot -d src/upstream/locale
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -D django -i src/upstream/locale/django.pot -d src/upstream/locale
 
 demo: install ## Load the demo force (idempotent, deterministic)
 	$(BIN)/upstream migrate --no-input

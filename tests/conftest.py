@@ -2,7 +2,40 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "src" / "upstream" / "locale"
+
+
+def compile_translations() -> None:
+    """Compiles each committed .po catalogue to its .mo when the .mo is missing or older.
+
+    The .mo files are build products (gitignored, made by `make messages`); compiling here lets a bare
+    `pytest` see the Welsh pages as a user would.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        # Written beside the target and renamed, so parallel test workers never read half a file.
+        fd, tmp_name = tempfile.mkstemp(dir=po_path.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as mo_file:
+            write_mo(mo_file, catalog)
+        Path(tmp_name).replace(mo_path)
+
+
+def pytest_configure(config):
+    """Prepares what the suite needs before any test runs."""
+    compile_translations()
 
 
 @pytest.fixture(autouse=True)

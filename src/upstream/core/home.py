@@ -7,6 +7,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from upstream.core.roles import Role
+
+# What each role does in Upstream, said in a sentence or two at the top of the home page, above the panels.
+ROLE_INTRODUCTIONS: dict[str, Promise] = {
+    Role.OFFICER: _(
+        "As an officer you record what you find on patrol, refer people to the support that fits, and work "
+        "the problems in your neighbourhoods with partners."
+    ),
+    Role.CALL_HANDLER: _(
+        "As a call handler you check whether a caller or an address is already known, and pass concerns to "
+        "the neighbourhood team so they are dealt with before they become emergencies."
+    ),
+    Role.ANALYST: _(
+        "As an analyst you find the places and patterns where early help would do most good, and see whether "
+        "what was tried made a difference."
+    ),
+    Role.SUPERVISOR: _(
+        "As a supervisor you review your team's referrals and plans, decide what happens next, and check who "
+        "has looked at a person's record."
+    ),
+    Role.PARTNER_CASEWORKER: _(
+        "As a partner caseworker you receive referrals shared with your organisation, say what support was "
+        "offered and tell the referrer what happened."
+    ),
+    Role.DIRECTORY_COORDINATOR: _(
+        "As a directory co-ordinator you keep the Pathways directory of local services accurate, so staff and "
+        "the public find the right help."
+    ),
+    Role.ADMINISTRATOR: _(
+        "As an administrator you manage users, organisations, teams and their roles, and keep the service running."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +63,16 @@ def register(panel: Panel) -> None:
     if all(p.url_name != panel.url_name for p in _panels):
         _panels.append(panel)
         _panels.sort(key=lambda p: p.order)
+
+
+def role_introductions_for(user: Any) -> list[dict[str, str]]:
+    """Returns what each of the user's roles does here, in the order roles are listed."""
+    held = set(getattr(user, "roles", None) or ())
+    return [
+        {"role": str(role.label), "text": str(ROLE_INTRODUCTIONS[role])}
+        for role in Role
+        if role.value in held and role in ROLE_INTRODUCTIONS
+    ]
 
 
 def home_panels_for(user: Any) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_GET
 
-from upstream.core.home import home_panels_for
+from upstream.core.home import home_panels_for, role_introductions_for
 
 
 @require_GET
@@ -17,7 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """Shows the signed-in user's home page for their roles, or the public landing page."""
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
-    return render(request, "core/home.html", {"panels": home_panels_for(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"panels": home_panels_for(request.user), "introductions": role_introductions_for(request.user)},
+    )
 
 
 @require_GET

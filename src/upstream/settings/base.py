@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Listed so /api/docs serves Swagger UI from Ninja's bundled static files, not a CDN: no network
+    # needed, and the strict CSP holds (docs/adr/0001).
+    "ninja",
     "upstream.core",
     "upstream.accounts",
     "upstream.places",
