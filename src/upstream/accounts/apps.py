@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,6 +7,13 @@ class AccountsConfig(AppConfig):
     name = "upstream.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    default = True  # this module also holds the admin's AppConfig below
 
     def ready(self) -> None:
         from upstream.accounts import policies  # noqa: F401 - registers the package's rules
+
+
+class SupportAdminConfig(admin_apps.AdminConfig):
+    default = False  # named explicitly in INSTALLED_APPS; the accounts app's config stays the default here
+    # The admin site refuses everyone but active support administrators (accounts/admin_site.py).
+    default_site = "upstream.accounts.admin_site.SupportAdminSite"

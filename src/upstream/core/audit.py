@@ -43,6 +43,9 @@ class AuditTag(StrEnum):
     ACCOUNTS_USER_SIGN_OUT = "accounts:user:sign-out"
     ACCOUNTS_USER_MFA_ENROL = "accounts:user:mfa-enrol"
     ACCOUNTS_USER_CREATE = "accounts:user:create"
+    ACCOUNTS_USER_SECOND_FACTOR = "accounts:user:second-factor"
+    ACCOUNTS_USER_SECOND_FACTOR_FAILED = "accounts:user:second-factor-failed"
+    ACCOUNTS_USER_PASSWORD_CHANGE = "accounts:user:password-change"
     PEOPLE_PERSON_CREATE = "people:person:create"
     PEOPLE_PERSON_VIEW = "people:person:view"
     PEOPLE_PERSON_LIST = "people:person:list"
@@ -68,6 +71,9 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.PEOPLE_PERSON_LIST: Operation.CONSULTATION,
     AuditTag.PEOPLE_PERSON_UPDATE: Operation.ALTERATION,
     AuditTag.PEOPLE_PERSON_ERASE: Operation.ERASURE,
+    AuditTag.ACCOUNTS_USER_SECOND_FACTOR: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_SECOND_FACTOR_FAILED: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_PASSWORD_CHANGE: Operation.SECURITY,
     AuditTag.PEOPLE_PERSON_SHARE: Operation.DISCLOSURE,
     AuditTag.PEOPLE_HOUSEHOLD_CREATE: Operation.COLLECTION,
     AuditTag.PEOPLE_HOUSEHOLD_UPDATE: Operation.ALTERATION,

@@ -52,7 +52,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("UPSTREAM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "upstream.accounts.apps.SupportAdminConfig",  # django.contrib.admin with the support-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -190,6 +190,21 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "upstream.accounts.views.locked_out"
 AXES_VERBOSE = False
+# A lockout lasts fifteen minutes from the failure that caused it; attempts during it do not extend it, so
+# an attacker cannot keep a colleague locked out for ever by retrying, and the page can say "15 minutes".
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks for the IP address among the lockout parameters. We lock by username only on purpose:
+    # the threat is guessing one colleague's password from many addresses, and locking by address would
+    # let that attacker rotate addresses while one shared office address locks out a whole station.
+    "axes.W006",
+]
+
+# Pages anyone may open. A user who has given their password but not yet their code sees these as an
+# anonymous visitor and is sent to the second-factor step from every other page. Packages mark their own
+# public views with upstream.accounts.middleware.public_page instead of adding to these lists.
+UPSTREAM_PUBLIC_PATHS = ["/", "/accessibility/", "/privacy/", "/api/health", "/api/docs", "/api/openapi.json"]
+UPSTREAM_PUBLIC_PATH_PREFIXES = ["/static/", "/language/"]
 
 # Sessions end after 30 idle minutes: every request renews the 30-minute cookie.
 SESSION_COOKIE_AGE = 30 * 60

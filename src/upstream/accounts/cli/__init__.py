@@ -1,0 +1,1 @@
+"""Subcommands of ``upstream users``: one module each."""
