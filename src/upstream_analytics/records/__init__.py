@@ -1,0 +1,1 @@
+"""The records store: importing POLE extracts into versioned Parquet, read with DuckDB or Spark."""
