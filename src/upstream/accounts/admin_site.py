@@ -12,7 +12,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from upstream.accounts.middleware import second_factor_satisfied
-from upstream.core.roles import Role
 
 
 class SupportAdminSite(admin.AdminSite):
@@ -25,13 +24,7 @@ class SupportAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         """Returns whether the user is an active staff user with the administrator role and a second factor."""
         user: Any = request.user
-        return bool(
-            user.is_authenticated
-            and user.is_active
-            and user.is_staff
-            and user.has_role(Role.ADMINISTRATOR)
-            and second_factor_satisfied(user)
-        )
+        return bool(user.is_authenticated and user.is_support_administrator and second_factor_satisfied(user))
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:  # noqa: ARG002 - AdminSite's signature
         """Sends visitors to Upstream's own sign-in (with its lockout and second factor); refuses everyone else."""

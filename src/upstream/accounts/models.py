@@ -61,6 +61,25 @@ class User(AbstractUser):
         """Returns whether the user holds the role."""
         return role in self.role_set
 
+    @property
+    def is_support_administrator(self) -> bool:
+        """Returns whether the user may use the support admin site (active, staff, administrator role)."""
+        return bool(self.is_active and self.is_staff and self.has_role(Role.ADMINISTRATOR))
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Returns whether the user holds a Django model permission (used only by the support admin site)."""
+        # Upstream's own access policy (core.policy) decides everything else; in the admin the one rule is
+        # that support administrators may do everything, so nobody has to manage Django's permission tables.
+        if self.is_support_administrator:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        """Returns whether the user may see an app in the support admin site."""
+        if self.is_support_administrator:
+            return True
+        return super().has_module_perms(app_label)
+
     def role_labels(self) -> list[str]:
         """Returns the user's roles in words."""
         return [str(Role(r).label) for r in self.roles if r in Role.values]

@@ -55,6 +55,8 @@ class AuditTag(StrEnum):
     PEOPLE_HOUSEHOLD_CREATE = "people:household:create"
     PEOPLE_HOUSEHOLD_UPDATE = "people:household:update"
     PEOPLE_HOUSEHOLD_VIEW = "people:household:view"
+    PEOPLE_PERSON_ROLE_RECORD = "people:person-role:create"
+    PEOPLE_PERSON_LINK = "people:person:link"
     CORE_AUDIT_VIEW = "core:audit:view"
     CORE_AUDIT_EXPORT = "core:audit:export"
 
@@ -78,6 +80,8 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.PEOPLE_HOUSEHOLD_CREATE: Operation.COLLECTION,
     AuditTag.PEOPLE_HOUSEHOLD_UPDATE: Operation.ALTERATION,
     AuditTag.PEOPLE_HOUSEHOLD_VIEW: Operation.CONSULTATION,
+    AuditTag.PEOPLE_PERSON_ROLE_RECORD: Operation.COLLECTION,
+    AuditTag.PEOPLE_PERSON_LINK: Operation.COMBINATION,
     AuditTag.CORE_AUDIT_VIEW: Operation.CONSULTATION,
     AuditTag.CORE_AUDIT_EXPORT: Operation.DISCLOSURE,
 }
@@ -129,6 +133,7 @@ def record(
     purpose: str = "",
     recipient: str = "",
     detail: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEvent:
     """Writes one audit event for an act on personal data, in the caller's transaction."""
     tag = str(tag)
@@ -146,7 +151,8 @@ def record(
             sequence=(last[0] + 1) if last else 1,
             occurred_at=timezone.now(),
             actor=actor if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "anonymous",
+            # A signed-in actor is named by username; otherwise the caller may say who (the command line).
+            actor_label=actor.get_username() if authenticated else (actor_label or "anonymous"),
             organisation_id=getattr(actor, "organisation_id", None) if authenticated else None,
             tag=tag,
             operation=str(operation),
