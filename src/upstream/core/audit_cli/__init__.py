@@ -1,0 +1,1 @@
+"""Subcommands of ``upstream audit``: one module each (see core/commands.py)."""
