@@ -58,6 +58,9 @@ class AuditTag(StrEnum):
     PEOPLE_PERSON_ROLE_RECORD = "people:person-role:create"
     PEOPLE_PERSON_LINK = "people:person:link"
     CORE_AUDIT_VIEW = "core:audit:view"
+    DIRECTORY_HSDS_IMPORT = "directory:hsds:import"
+    DIRECTORY_HSDS_EXPORT = "directory:hsds:export"
+    DIRECTORY_PROBLEM_REPORT = "directory:problem:report"
     CORE_AUDIT_EXPORT = "core:audit:export"
 
 
@@ -83,6 +86,9 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.PEOPLE_PERSON_ROLE_RECORD: Operation.COLLECTION,
     AuditTag.PEOPLE_PERSON_LINK: Operation.COMBINATION,
     AuditTag.CORE_AUDIT_VIEW: Operation.CONSULTATION,
+    AuditTag.DIRECTORY_HSDS_IMPORT: Operation.ALTERATION,
+    AuditTag.DIRECTORY_HSDS_EXPORT: Operation.DISCLOSURE,
+    AuditTag.DIRECTORY_PROBLEM_REPORT: Operation.COLLECTION,
     AuditTag.CORE_AUDIT_EXPORT: Operation.DISCLOSURE,
 }
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "upstream.core",
     "upstream.accounts",
     "upstream.places",
+    "upstream.directory",
     "upstream.people",
     "upstream.records",
 ]
