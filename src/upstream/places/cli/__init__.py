@@ -1,0 +1,1 @@
+"""The ``upstream places`` subcommands: each module here is one (see upstream.core.commands)."""

@@ -1,0 +1,413 @@
+"""Writing areas: loading boundary files under a force, and saving generated areas (the demo force).
+
+Places are not personal data, so these writes need no audit event; a boundary load is one transaction,
+so a failure part-way leaves the areas as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from django.db import transaction
+from django.utils.text import slugify
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from upstream.core.policy import require
+from upstream.places.boundaries import BoundaryFile, BoundaryFileError
+from upstream.places.geometry import footprint, union
+from upstream.places.models import Area, AreaLevel
+
+Progress = Callable[[int, int], None]  # (done, total)
+BATCH = 500
+LSOA_NAME = re.compile(r"^(?P<place>.+) \d{3}[A-Z]$")  # ONS LSOA names: "Calderdale 001A"
+LA_CODE = re.compile(r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$")
+
+LEVEL_ORDER = [AreaLevel.FORCE, AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD, AreaLevel.NEIGHBOURHOOD]
+
+
+class ImportRefusedError(BoundaryFileError):
+    """A boundary file that conflicts with the areas already loaded; nothing was loaded."""
+
+
+@dataclass
+class AreaRecord:
+    """An area to save: its code, names, level, parent's code and boundary."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    geometry: BaseGeometry | None = None
+    name_cy: str = ""
+    boundary_derived: bool = False
+
+
+@dataclass
+class SaveOutcome:
+    """What a save did, counted per level."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: SaveOutcome) -> None:
+        """Adds another outcome's counts to this one."""
+        self.created.update(other.created)
+        self.updated.update(other.updated)
+        self.unchanged.update(other.unchanged)
+
+    def lines(self) -> list[str]:
+        """Returns one line per level that was touched, largest level first."""
+        lines = []
+        for level in LEVEL_ORDER:
+            counts = (self.created[level], self.updated[level], self.unchanged[level])
+            if any(counts):
+                lines.append(
+                    f"{AreaLevel(level).label}: {counts[0]} created, {counts[1]} updated, {counts[2]} unchanged"
+                )
+        return lines
+
+
+@dataclass
+class ImportSummary(SaveOutcome):
+    """What a boundary import did: counts per level, the force, and any repaired features."""
+
+    force: Area | None = None
+    local_authority: Area | None = None
+    repaired: list[str] = field(default_factory=list)
+    parents: Counter[str] = field(default_factory=Counter)  # features placed under each level of parent
+
+
+def force_code(name: str) -> str:
+    """Returns the code of a force area from its name ("West Yorkshire" → "force:west-yorkshire")."""
+    slug = slugify(name)
+    if not slug:
+        raise BoundaryFileError(f"The force name {name!r} has no letters or digits: give one like 'West Yorkshire'.")
+    return f"force:{slug}"
+
+
+def save_areas(records: Iterable[AreaRecord], *, progress: Progress | None = None) -> SaveOutcome:
+    """Creates or updates areas by code (parents must exist or come earlier), and returns what changed."""
+    records = list(records)
+    outcome = SaveOutcome()
+    # Parents are saved before their children, so a file may hold several levels.
+    records.sort(key=lambda r: LEVEL_ORDER.index(AreaLevel(r.level)))
+    total = len(records)
+    done = 0
+    for level in LEVEL_ORDER:
+        batch = [r for r in records if r.level == level]
+        if not batch:
+            continue
+        _save_level(batch, outcome)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return outcome
+
+
+def _save_level(records: list[AreaRecord], outcome: SaveOutcome) -> None:
+    codes = [r.code for r in records]
+    existing = Area.objects.in_bulk(codes, field_name="code")
+    parent_codes = {r.parent_code for r in records if r.parent_code}
+    parents = Area.objects.in_bulk(list(parent_codes), field_name="code") if parent_codes else {}
+    conflicts = [
+        f"Area {r.code} exists already as a {existing[r.code].get_level_display().lower()}, not a "
+        f"{AreaLevel(r.level).label.lower()}."
+        for r in records
+        if r.code in existing and existing[r.code].level != r.level
+    ]
+    missing = sorted(parent_codes - set(parents))
+    if missing:
+        conflicts.append(f"Parent area(s) {', '.join(missing)} do not exist: load them first.")
+    if conflicts:
+        raise ImportRefusedError("Nothing was loaded: the file conflicts with the areas already loaded.", conflicts)
+
+    to_create: list[Area] = []
+    to_update: list[Area] = []
+    for record in records:
+        values = _values_for(record, parents)
+        area = existing.get(record.code)
+        if area is None:
+            to_create.append(Area(code=record.code, level=record.level, **values))
+            outcome.created[record.level] += 1
+        elif _apply(area, values):
+            to_update.append(area)
+            outcome.updated[record.level] += 1
+        else:
+            outcome.unchanged[record.level] += 1
+    Area.objects.bulk_create(to_create, batch_size=BATCH)
+    if to_update:
+        Area.objects.bulk_update(to_update, SAVED_FIELDS, batch_size=BATCH // 5)
+
+
+SAVED_FIELDS = [
+    "name",
+    "name_cy",
+    "parent",
+    "boundary",
+    "boundary_hash",
+    "boundary_derived",
+    "centroid_latitude",
+    "centroid_longitude",
+    "min_latitude",
+    "max_latitude",
+    "min_longitude",
+    "max_longitude",
+]
+
+
+def _values_for(record: AreaRecord, parents: dict[str, Area]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": record.name,
+        "name_cy": record.name_cy,
+        "parent_id": parents[record.parent_code].pk if record.parent_code else None,
+    }
+    if record.geometry is None:
+        return values  # a record without a boundary keeps the one stored (a derived one is refreshed apart)
+    fp = footprint(record.geometry)
+    values.update(
+        boundary=fp.boundary,
+        boundary_hash=fp.boundary_hash,
+        boundary_derived=record.boundary_derived,
+        centroid_latitude=fp.centroid_latitude,
+        centroid_longitude=fp.centroid_longitude,
+        min_latitude=fp.min_latitude,
+        max_latitude=fp.max_latitude,
+        min_longitude=fp.min_longitude,
+        max_longitude=fp.max_longitude,
+    )
+    return values
+
+
+def _apply(area: Area, values: dict[str, Any]) -> bool:
+    """Sets the values that differ on an existing area; returns whether any did."""
+    changed = False
+    for name, value in values.items():
+        # The boundary is compared through its digest, which changes with it.
+        if name != "boundary" and getattr(area, name) != value:
+            changed = True
+            setattr(area, name, value)
+    if changed and "boundary" in values:
+        area.boundary = values["boundary"]
+    return changed
+
+
+def ensure_force_area(*, name: str) -> tuple[Area, bool]:
+    """Returns the force area with that name, creating it (with no boundary yet) if it is new."""
+    code = force_code(name)
+    area = Area.objects.filter(code=code).first()
+    if area is not None:
+        if area.level != AreaLevel.FORCE:
+            raise ImportRefusedError(f"Area {code} exists already and is not a force area.")
+        return area, False
+    area = Area.objects.create(code=code, name=name.strip(), level=AreaLevel.FORCE, boundary_derived=True)
+    return area, True
+
+
+def refresh_derived_boundary(area: Area) -> bool:
+    """Sets a derived boundary to the union of the area's children's; returns whether it changed."""
+    if not area.boundary_derived:
+        return False
+    boundaries = Area.objects.filter(parent=area, boundary__isnull=False).values_list("boundary", flat=True)
+    merged = union([shape(b) for b in boundaries if b])
+    if merged is None:
+        return False
+    fp = footprint(merged)
+    if fp.boundary_hash == area.boundary_hash:
+        return False
+    area.boundary = fp.boundary
+    area.boundary_hash = fp.boundary_hash
+    area.centroid_latitude = fp.centroid_latitude
+    area.centroid_longitude = fp.centroid_longitude
+    area.min_latitude = fp.min_latitude
+    area.max_latitude = fp.max_latitude
+    area.min_longitude = fp.min_longitude
+    area.max_longitude = fp.max_longitude
+    area.save()
+    return True
+
+
+def local_authority_from_file_name(stem: str) -> str | None:
+    """Returns the local authority code a file is named after (E08000033.geojson), if it is one."""
+    return stem if LA_CODE.match(stem) else None
+
+
+def place_name_from_lsoa_names(names: Iterable[str]) -> str | None:
+    """Returns the place every ONS LSOA name shares ("Calderdale" from "Calderdale 001A"), if there is one."""
+    places = set()
+    for name in names:
+        match = LSOA_NAME.match(name)
+        if not match:
+            return None
+        places.add(match["place"])
+    return places.pop() if len(places) == 1 else None
+
+
+def import_boundaries(
+    *,
+    boundary_file: BoundaryFile,
+    level: str,
+    force_name: str,
+    actor: Any = None,
+    parent_code: str | None = None,
+    local_authority_code: str | None = None,
+    local_authority_name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Loads checked boundaries under a force in one transaction, placing each under its parent area.
+
+    ``actor`` is None when an operator runs the command line; a signed-in user must be allowed to import.
+    """
+    if actor is not None:
+        require(actor, "places:boundary:import")
+    if level == AreaLevel.LOCAL_AUTHORITY and local_authority_code:
+        raise ImportRefusedError("--local-authority-code is for files of wards or LSOAs, not of local authorities.")
+    summary = ImportSummary(repaired=[f.code for f in boundary_file.repaired])
+    with transaction.atomic():
+        force, created = ensure_force_area(name=force_name)
+        summary.force = force
+        (summary.created if created else summary.unchanged)[AreaLevel.FORCE] += 1
+        la: Area | None = None
+        if local_authority_code:
+            la = _ensure_local_authority(
+                force=force,
+                code=local_authority_code,
+                name=local_authority_name
+                or (place_name_from_lsoa_names(f.name for f in boundary_file.features) if level == "lsoa" else None),
+                summary=summary,
+            )
+            summary.local_authority = la
+        explicit_parent = None
+        if parent_code:
+            explicit_parent = Area.objects.filter(code=parent_code).first()
+            if explicit_parent is None:
+                raise ImportRefusedError(f"The parent area {parent_code} does not exist: load it first.")
+        parent_codes = _parents_for(boundary_file, level=level, force=force, la=la, explicit=explicit_parent)
+        parent_levels = dict(Area.objects.filter(code__in=set(parent_codes.values())).values_list("code", "level"))
+        summary.parents.update(parent_levels[code] for code in parent_codes.values())
+        records = [
+            AreaRecord(
+                code=f.code,
+                name=f.name,
+                name_cy=f.name_cy,
+                level=level,
+                parent_code=parent_codes[f.code],
+                geometry=f.geometry,
+            )
+            for f in boundary_file.features
+        ]
+        outcome = SaveOutcome()
+        for start in range(0, len(records), BATCH):
+            outcome.add(save_areas(records[start : start + BATCH]))
+            if progress:
+                progress(min(start + BATCH, len(records)), len(records))
+        summary.add(outcome)
+        if level == AreaLevel.WARD:
+            _rehome_neighbourhoods(force=force, la=la)
+        # Derived boundaries are refreshed from the bottom up: the local authorities, then the force.
+        touched = {parent_codes[f.code] for f in boundary_file.features} | ({la.code} if la else set())
+        for area in Area.objects.filter(code__in=touched, level=AreaLevel.LOCAL_AUTHORITY):
+            refresh_derived_boundary(area)
+        force.refresh_from_db()
+        refresh_derived_boundary(force)
+    return summary
+
+
+def _ensure_local_authority(*, force: Area, code: str, name: str | None, summary: ImportSummary) -> Area:
+    la = Area.objects.filter(code=code).first()
+    if la is None:
+        summary.created[AreaLevel.LOCAL_AUTHORITY] += 1
+        return Area.objects.create(
+            code=code, name=name or code, level=AreaLevel.LOCAL_AUTHORITY, parent=force, boundary_derived=True
+        )
+    if la.level != AreaLevel.LOCAL_AUTHORITY:
+        raise ImportRefusedError(f"Area {code} exists already as a {la.get_level_display().lower()}.")
+    changed = False
+    # A name learnt later (from LSOA names, or given) replaces the placeholder code the area started with.
+    if name and la.name in {la.code, ""} and name != la.name:
+        la.name = name
+        changed = True
+    if la.parent_id != force.pk:
+        la.parent = force
+        changed = True
+    if changed:
+        la.save()
+        summary.updated[AreaLevel.LOCAL_AUTHORITY] += 1
+    return la
+
+
+def _parents_for(
+    boundary_file: BoundaryFile, *, level: str, force: Area, la: Area | None, explicit: Area | None
+) -> dict[str, str]:
+    features = boundary_file.features
+    if explicit is not None:
+        return {f.code: explicit.code for f in features}
+    if level == AreaLevel.LOCAL_AUTHORITY:
+        return {f.code: force.code for f in features}
+    fallback = la or force
+    if level == AreaLevel.WARD:
+        if la is not None:
+            return {f.code: la.code for f in features}
+        candidates = Area.objects.filter(parent=force, level=AreaLevel.LOCAL_AUTHORITY, boundary__isnull=False)
+    else:
+        wards = Area.objects.filter(level=AreaLevel.WARD, boundary__isnull=False)
+        candidates = (
+            wards.filter(parent=la)
+            if la is not None
+            else wards.filter(parent__parent=force) | wards.filter(parent=force)
+        )
+    points = [f.geometry.representative_point() for f in features]
+    found = _containing(points, list(candidates.order_by("code").values_list("code", "boundary")))
+    parents = {f.code: found[i] or fallback.code for i, f in enumerate(features)}
+    if level == AreaLevel.NEIGHBOURHOOD and la is None:
+        # Not in any ward: try the force's local authorities before falling back to the force itself.
+        orphans = [i for i, f in enumerate(features) if parents[f.code] == fallback.code]
+        if orphans:
+            las = Area.objects.filter(parent=force, level=AreaLevel.LOCAL_AUTHORITY, boundary__isnull=False)
+            la_boundaries = list(las.order_by("code").values_list("code", "boundary"))
+            in_la = _containing([points[i] for i in orphans], la_boundaries)
+            for j, i in enumerate(orphans):
+                parents[features[i].code] = in_la[j] or fallback.code
+    return parents
+
+
+def _containing(points: list[BaseGeometry], candidates: list[tuple[str, Any]]) -> list[str | None]:
+    """Returns, for each point, the code of the first candidate (by code) whose boundary covers it."""
+    found: list[str | None] = [None] * len(points)
+    if not points or not candidates:
+        return found
+    tree = shapely.STRtree([shape(boundary) for _code, boundary in candidates])
+    point_index, tree_index = tree.query(np.array(points, dtype=object), predicate="intersects")
+    for p, t in sorted(zip(point_index.tolist(), tree_index.tolist(), strict=True)):
+        if found[p] is None:
+            found[p] = candidates[t][0]
+    return found
+
+
+def _rehome_neighbourhoods(*, force: Area, la: Area | None) -> None:
+    """Moves neighbourhoods loaded before their wards from the local authority (or force) into the ward."""
+    holders = [la] if la is not None else [force, *Area.objects.filter(parent=force, level=AreaLevel.LOCAL_AUTHORITY)]
+    orphans = list(
+        Area.objects.filter(parent__in=holders, level=AreaLevel.NEIGHBOURHOOD, boundary__isnull=False).only(
+            "id", "code", "boundary", "parent_id"
+        )
+    )
+    if not orphans:
+        return
+    wards = Area.objects.filter(level=AreaLevel.WARD, parent__in=holders, boundary__isnull=False)
+    codes = list(wards.order_by("code").values_list("code", "boundary"))
+    found = _containing([shape(o.boundary).representative_point() for o in orphans], codes)
+    ids = dict(wards.values_list("code", "id"))
+    moved = []
+    for orphan, ward_code in zip(orphans, found, strict=True):
+        if ward_code is not None:
+            orphan.parent_id = ids[ward_code]
+            moved.append(orphan)
+    Area.objects.bulk_update(moved, ["parent"], batch_size=BATCH)
