@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from accounts_helpers import PASSWORD, audit_tags, sign_in_fully
+from accounts_helpers import PASSWORD, audit_tags, enrol, sign_in_fully
 from django.urls import reverse
 
 from upstream.accounts.models import Team, User
@@ -96,3 +96,17 @@ def test_passwords_never_expire(settings):
     assert "MinimumLengthValidator" in names
     assert "CommonPasswordValidator" in names
     assert not hasattr(User, "password_expires_at")
+
+
+def test_your_account_is_in_the_navigation_for_every_role(client, make_user):
+    for n, role in enumerate(Role):
+        user = make_user(f"user{n}", roles=[role])
+        client.force_login(user)
+        # force_login skips the second factor: mark the session verified as django_otp.login would.
+        device = enrol(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        body = client.get(reverse("accounts:account")).content.decode()
+        assert 'href="/accounts/account/"' in body, role
+        assert "govuk-service-navigation__item--active" in body, role

@@ -10,7 +10,19 @@ class AccountsConfig(AppConfig):
     default = True  # this module also holds the admin's AppConfig below
 
     def ready(self) -> None:
+        """Declares the accounts policy and puts "Your account" at the end of the navigation."""
         from upstream.accounts import policies  # noqa: F401 - registers the package's rules
+        from upstream.core import navigation
+
+        navigation.register(
+            navigation.Section(
+                label=_("Your account"),
+                url_name="accounts:account",
+                action="accounts:own-account:view",
+                order=1000,
+                active_prefix="/accounts/account/",
+            )
+        )
 
 
 class SupportAdminConfig(admin_apps.AdminConfig):
