@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -40,6 +42,7 @@ def test_creates_a_user_with_roles_and_records_it(organisation, password_env, ca
     event = AuditEvent.objects.get(tag=AuditTag.ACCOUNTS_USER_CREATE)
     assert event.object_id == str(user.pk)
     assert event.detail["roles"] == ["analyst", "officer"]
+    assert event.actor_label == f"command line ({getpass.getuser()})"
     assert GOOD not in str(event.detail)
     assert "Created bob" in capsys.readouterr().out
 

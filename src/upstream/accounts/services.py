@@ -6,6 +6,7 @@ import getpass
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,8 +39,6 @@ def create_user(
     role_list = sorted(set(roles))
     unknown = [r for r in role_list if r not in Role.values]
     if unknown:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(f"Unknown role(s): {', '.join(unknown)}")
     user = User(
         username=username,
@@ -55,9 +54,9 @@ def create_user(
     with transaction.atomic():
         user.save(force_insert=True)
         detail = {"username": username, "organisation": organisation.name, "roles": role_list, "via": via}
-        if actor is None:
-            detail["operating_system_user"] = getpass.getuser()
-        record(actor=actor, tag=AuditTag.ACCOUNTS_USER_CREATE, obj=user, detail=detail)
+        # On the command line nobody is signed in: name the operating-system account that ran the command.
+        actor_label = f"{via} ({getpass.getuser()})" if actor is None else ""
+        record(actor=actor, tag=AuditTag.ACCOUNTS_USER_CREATE, obj=user, detail=detail, actor_label=actor_label)
     return user
 
 
