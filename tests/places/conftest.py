@@ -17,3 +17,38 @@ def calderdale(db):
     """Loads Calderdale's wards, then its LSOAs, under West Yorkshire."""
     import_boundaries(CALDERDALE_WARDS, "--level", "ward", "--force", "West Yorkshire")
     import_boundaries(CALDERDALE_LSOAS, "--level", "lsoa", "--force", "West Yorkshire")
+
+
+@pytest.fixture
+def staff(db):
+    """Returns a maker of signed-in-able users with the given roles."""
+    from upstream.accounts.models import Organisation, OrganisationKind, User
+
+    organisation, _ = Organisation.objects.get_or_create(name="Places Test Force", kind=OrganisationKind.POLICE_FORCE)
+
+    def make(*roles, username=None):
+        return User.objects.create_user(
+            username=username or "-".join(roles) or "no-role",
+            password="a long test passphrase for places",
+            organisation=organisation,
+            roles=list(roles),
+        )
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client):
+    """Signs a user in past both factors, as the two-factor middleware expects (django-otp's session key)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign(user):
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign

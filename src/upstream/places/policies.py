@@ -8,6 +8,9 @@ from upstream.core.policy import allow, register_filter, register_scope
 from upstream.core.roles import Role
 from upstream.places.models import Area
 
+AREA_VIEW = "places:area:view"
+BOUNDARY_IMPORT = "places:boundary:import"
+
 AREA_VIEWERS = [
     Role.OFFICER,
     Role.ANALYST,
@@ -17,8 +20,8 @@ AREA_VIEWERS = [
     Role.DIRECTORY_COORDINATOR,
 ]
 
-allow("places:area:view", AREA_VIEWERS)
-allow("places:boundary:import", [Role.ADMINISTRATOR])
+allow(AREA_VIEW, AREA_VIEWERS)
+allow(BOUNDARY_IMPORT, [Role.ADMINISTRATOR])
 
 register_scope(Area, lambda _actor, _area: True)
 register_filter(Area, lambda _actor, queryset: queryset)

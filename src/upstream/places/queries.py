@@ -9,8 +9,9 @@ from django.http import Http404
 
 from upstream.core.policy import require, scoped
 from upstream.places.models import Area, AreaLevel
+from upstream.places.policies import AREA_VIEW
 
-VIEW = "places:area:view"
+VIEW = AREA_VIEW
 
 
 def force_areas(*, actor: Any) -> QuerySet[Area]:
