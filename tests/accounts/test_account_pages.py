@@ -44,6 +44,8 @@ def test_a_weak_new_password_is_refused_with_the_rules_in_an_error_summary(clien
     assert "This password is too short. It must contain at least 12 characters." in body
     assert "This password is too common." in body
     assert "<title>Error:" in body
+    assert 'href="#new_password1"' in body  # the rules' messages sit on the field where the password is chosen
+    assert 'href="#new_password2"' not in body
     officer.refresh_from_db()
     assert officer.check_password(PASSWORD)
 

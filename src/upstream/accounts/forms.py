@@ -1,5 +1,7 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,3 +53,10 @@ class ChangePasswordForm(PasswordChangeForm):
             "password_incorrect": _("Your current password is not correct"),
             "password_mismatch": _("The new passwords do not match"),
         }
+
+    def clean(self) -> dict[str, Any]:
+        """Returns the cleaned data, with the password rules' messages on the new password, where it is chosen."""
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        # Skip SetPasswordForm.clean, which would check the rules again against the confirmation field.
+        return super(SetPasswordForm, self).clean()
