@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from accounts_helpers import sign_in_fully
+from accounts_helpers import code_for, enrol, give_password, sign_in_fully
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
@@ -50,9 +50,16 @@ def test_activity_keeps_the_session_alive(client, officer):
     assert remaining > timedelta(minutes=29)
 
 
-def test_signing_in_gives_a_new_session_key(client, officer):
+def test_each_sign_in_step_gives_a_new_session_key(client, officer):
+    device = enrol(officer)
     client.get(reverse("accounts:sign-in"))
     client.session.save()
-    before = client.session.session_key
-    sign_in_fully(client, officer)
-    assert client.session.session_key != before
+    keys = [client.session.session_key]
+    give_password(client, "alice")
+    keys.append(client.session.session_key)
+    client.post(reverse("accounts:two-factor"), {"code": code_for(device)})
+    keys.append(client.session.session_key)
+    assert len(set(keys)) == 3
+    assert client.get(ACCOUNT).status_code == 200
+    # The key from before the code was given no longer opens anything.
+    assert not Session.objects.filter(pk=keys[1]).exists()

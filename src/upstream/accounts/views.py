@@ -158,6 +158,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {"form": form, "errors": errors}, status=400 if errors else 200)
 
 
+def _mark_verified(request: HttpRequest, device: Any) -> None:
+    # A new session key at each step up in privilege, so a key seen before the code was given is worthless.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
 def _wrong_code(*, throttled: bool) -> list[dict[str, str]]:
     if throttled:
         text = _("You have entered too many wrong codes. Wait a minute, then enter the newest code from your app")
@@ -171,7 +177,7 @@ def _verify(request: HttpRequest, user: User, device: Any, code: str) -> bool:
     with transaction.atomic():
         verified = device.verify_token(code)
         if verified:
-            django_otp.login(request, device)
+            _mark_verified(request, device)
             record(actor=user, tag=AuditTag.ACCOUNTS_USER_SECOND_FACTOR, obj=user, detail={"device": "totp"})
         else:
             record(actor=user, tag=AuditTag.ACCOUNTS_USER_SECOND_FACTOR_FAILED, obj=user, detail={"device": "totp"})
@@ -196,7 +202,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         throttled = not device.verify_is_allowed()[0]
         if form.is_valid() and services.confirm_totp_device(user=user, device=device, token=form.cleaned_data["code"]):
             device.refresh_from_db()
-            django_otp.login(request, device)
+            _mark_verified(request, device)
             return _after_second_factor(request)
         errors = error_list(form) or _wrong_code(throttled=throttled)
     return render(
