@@ -170,9 +170,17 @@ class _Builder:
         prev = np.maximum(np.arange(n) - 1, 0)
         dob = np.where(twin, dob[prev], dob)
         surname = np.where(twin, surname[prev], surname)
-        # Twins never share a forename.
-        clash = twin & (forename == forename[prev])
-        forename = np.where(clash, np.where(sex == "M", "Jacob", "Evie"), forename)
+        # Nobody in a household shares a forename (or its nickname family) with another member: parents do
+        # not give two children one name. Clashing members draw again until none is left.
+        canonical = nickname_table().drop_duplicates("nickname").set_index("nickname")["name"]
+        for _ in range(20):
+            key = pd.Series(np.char.lower(forename.astype(str)))
+            key = key.map(canonical).fillna(key).to_numpy()
+            clash = pd.DataFrame({"h": hh, "k": key}).duplicated(["h", "k"]).to_numpy()
+            if not clash.any():
+                break
+            redraw = np.where(sex == "M", male[rng.integers(0, len(male), n)], female[rng.integers(0, len(female), n)])
+            forename = np.where(clash, redraw, forename)
         pnc_rate = np.where(self.h_ace[hh], 0.6, 0.12)
         has_pnc = adult & (rng.random(n) < pnc_rate)
         pnc = np.where(

@@ -1,0 +1,1 @@
+"""Resolving who is who: standardisation, Splink linkage, places and households."""

@@ -1,0 +1,269 @@
+"""The Fellegi–Sunter model that decides which person records are one person (Splink 5).
+
+The model's shape (comparisons and blocking rules) is code; its trained parameters live in a versioned JSON
+file beside it (model_v1.json), re-used on every run unless a retrain is asked for, so results do not drift
+between runs and a change of model is a reviewed commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+MODEL_VERSION = "v1"
+MODEL_PATH = Path(__file__).with_name(f"model_{MODEL_VERSION}.json")
+SEED = 20261123
+
+# Columns Splink reads (the standardised record).
+LINK_COLUMNS = (
+    "person_id",
+    "forename_std",
+    "surname_std",
+    "middle_std",
+    "forename_canonical",
+    "sex_std",
+    "pnc_std",
+    "dob_full",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "postcode_std",
+    "postcode_outward",
+    "place_key",
+    "surname_soundex",
+    "forename_soundex",
+)
+
+
+def _comparisons(*, guards: bool = True) -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    swapped = "forename_std_l = surname_std_r and surname_std_l = forename_std_r"
+    forename = cl.CustomComparison(
+        output_column_name="forename",
+        comparison_levels=[
+            cll.NullLevel("forename_std"),
+            cll.ExactMatchLevel("forename_std"),
+            cll.CustomLevel("forename_canonical_l = forename_canonical_r", "Nickname of the same name"),
+            cll.CustomLevel(swapped, "Forename and surname swapped"),
+            cll.JaroWinklerLevel("forename_std", 0.92),
+            cll.CustomLevel(
+                "forename_std_l = middle_std_r or middle_std_l = forename_std_r", "Forename is the other's middle name"
+            ),
+            cll.JaroWinklerLevel("forename_std", 0.8),
+            # Fellegi–Sunter treats fields as independent, but twins and siblings share surname, address and
+            # (twins) date of birth. Unrelated forenames almost never belong to one person, so this level's
+            # m is fixed very small rather than learnt: EM would otherwise learn "same household".
+            _else(guards),
+        ],
+    )
+    surname = cl.CustomComparison(
+        output_column_name="surname",
+        comparison_levels=[
+            cll.NullLevel("surname_std"),
+            cll.ExactMatchLevel("surname_std", term_frequency_adjustments=True),
+            # The forename comparison already counts a swap; here it is neutral so it is not counted twice.
+            cll.CustomLevel(swapped, "Forename and surname swapped").configure(
+                m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
+            ),
+            cll.JaroWinklerLevel("surname_std", 0.92),
+            cll.CustomLevel(
+                "length(surname_std_l) >= 3 and length(surname_std_r) >= 3 and "
+                "(substr(surname_std_l, 1, length(surname_std_r)) = surname_std_r "
+                "or substr(surname_std_r, 1, length(surname_std_l)) = surname_std_l)",
+                "One surname is the start of the other (double-barrelled)",
+            ),
+            cll.JaroWinklerLevel("surname_std", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.CustomLevel("dob_year_l is null or dob_year_r is null", "Missing").configure(is_null_level=True),
+            cll.CustomLevel("dob_full_l = dob_full_r", "Exact date"),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and dob_month_l = dob_day_r and dob_day_l = dob_month_r",
+                "Day and month transposed",
+            ),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and (dob_month_l is null or dob_month_r is null "
+                "or (dob_month_l = dob_month_r and (dob_day_l is null or dob_day_r is null)))",
+                "Partial date agrees",
+            ),
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and dob_month_l = dob_month_r", "Same year and month, day differs"
+            ),
+            cll.CustomLevel("dob_year_l = dob_year_r", "Same year"),
+            # A parent and child of one name at one address differ here; as for forenames, fixed small.
+            _else(guards),
+        ],
+    )
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[cll.NullLevel("sex_std"), cll.ExactMatchLevel("sex_std"), cll.ElseLevel()],
+    )
+    place = cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.CustomLevel("postcode_std_l is null or postcode_std_r is null", "Missing").configure(
+                is_null_level=True
+            ),
+            cll.CustomLevel("place_key_l = place_key_r", "Same place"),
+            cll.ExactMatchLevel("postcode_std"),
+            cll.ExactMatchLevel("postcode_outward"),
+            cll.ElseLevel(),
+        ],
+    )
+    pnc = cl.CustomComparison(
+        output_column_name="pnc_id",
+        comparison_levels=[cll.NullLevel("pnc_std"), cll.ExactMatchLevel("pnc_std"), cll.ElseLevel()],
+    )
+    return [forename, surname, dob, sex, place, pnc]
+
+
+def _else(guard: bool) -> Any:
+    """Returns the last level of a comparison: a guard (m fixed very small) or a level EM learns."""
+    import splink.comparison_level_library as cll
+
+    if guard:
+        return cll.ElseLevel().configure(m_probability=1e-6, fix_m_probability=True)
+    return cll.ElseLevel()
+
+
+def _blocking_rules() -> list[Any]:
+    from splink import block_on
+
+    # Each rule joins records sharing a narrow key, so pairs grow near-linearly with the records; together
+    # they catch a match unless it differs on every key at once.
+    return [
+        block_on("pnc_std"),
+        block_on("surname_soundex", "dob_year"),
+        block_on("forename_canonical", "dob_full"),
+        block_on("place_key", "forename_soundex"),
+        block_on("forename_canonical", "surname_std"),
+        "l.forename_std = r.surname_std and l.surname_std = r.forename_std",
+    ]
+
+
+def settings(*, guards: bool = True) -> Any:
+    """Returns the Splink settings of the model (untrained); guards=False lets EM learn every level."""
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="person_id",
+        comparisons=_comparisons(guards=guards),
+        blocking_rules_to_generate_predictions=_blocking_rules(),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        probability_two_random_records_match=0.0001,
+    )
+
+
+def _db_api(engine: str) -> Any:
+    if engine == "spark":
+        from splink import SparkAPI
+
+        from upstream_analytics.engine import spark_session
+
+        return SparkAPI(spark_session=spark_session())
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    con.execute("set threads=2")
+    return DuckDBAPI(con)
+
+
+def _register(api: Any, engine: str, records: pd.DataFrame) -> Any:
+    frame = records[list(LINK_COLUMNS)]
+    if engine == "spark":
+        from upstream_analytics.engine import spark_session
+
+        spark = spark_session()
+        sdf = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
+        return api.register(sdf, table_name="person_records")
+    return api.register(frame, table_name="person_records")
+
+
+def train(
+    records: pd.DataFrame, *, engine: str = "duckdb", out: Path | None = MODEL_PATH, guards: bool = True
+) -> dict[str, Any]:
+    """Trains the model's parameters with EM (seeded, so the same records give the same model); saves JSON."""
+    from splink import Linker, block_on
+
+    api = _db_api(engine)
+    linker = Linker(_register(api, engine, records), settings(guards=guards), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("forename_std", "surname_std", "dob_full"), "l.pnc_std = r.pnc_std"], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=SEED)
+    # Two passes, each blocking on what the other estimates, so every comparison gets m values.
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob_full"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname_std", "forename_canonical"))
+    model = linker.misc.save_model_to_json()
+    model["upstream_model_version"] = MODEL_VERSION
+    if out is not None:
+        out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return model
+
+
+@dataclass
+class LinkResult:
+    """Which records were judged one person, and the pairs a person should look at."""
+
+    clusters: pd.DataFrame  # person_id, resolved_person_id
+    pairs: pd.DataFrame  # person_id_l, person_id_r, match_probability (all scored pairs above the band's floor)
+
+
+def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
+    """Returns the saved model as a Splink settings dict."""
+    model = json.loads(path.read_text(encoding="utf-8"))
+    model.pop("upstream_model_version", None)
+    return model
+
+
+def predict(
+    records: pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    model: dict[str, Any] | None = None,
+    threshold: float = 0.9,
+    floor: float = 0.5,
+) -> LinkResult:
+    """Scores candidate pairs with the model and clusters records whose link probability is at the threshold."""
+    from splink import Linker
+
+    api = _db_api(engine)
+    settings_dict = dict(model or load_model())
+    settings_dict.pop("sql_dialect", None)
+    linker = Linker(_register(api, engine, records), settings_dict, log_level=logging.WARNING)
+    scored = linker.inference.predict(threshold_match_probability=floor)
+    pairs = scored.as_pandas_dataframe()[["person_id_l", "person_id_r", "match_probability"]]
+    links = pairs[pairs["match_probability"] >= threshold]
+    return LinkResult(clusters=connected_components(records["person_id"], links), pairs=pairs)
+
+
+def connected_components(person_ids: pd.Series, links: pd.DataFrame) -> pd.DataFrame:
+    """Returns each person_id with its resolved_person_id: the smallest person_id of its linked group."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as components
+
+    ids = pd.Index(sorted(person_ids.astype(str).unique()))
+    left = ids.get_indexer(links["person_id_l"].astype(str))
+    right = ids.get_indexer(links["person_id_r"].astype(str))
+    n = len(ids)
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    _, label = components(graph, directed=False)
+    # The label numbering is arbitrary; the smallest id in each group names it, the same on every engine.
+    frame = pd.DataFrame({"person_id": ids, "label": label})
+    frame["resolved_person_id"] = frame.groupby("label")["person_id"].transform("min")
+    return frame[["person_id", "resolved_person_id"]]
