@@ -30,6 +30,7 @@ def compile_translations() -> None:
         fd, tmp_name = tempfile.mkstemp(dir=po_path.parent, suffix=".mo.tmp")
         with os.fdopen(fd, "wb") as mo_file:
             write_mo(mo_file, catalog)
+        Path(tmp_name).chmod(0o644)
         Path(tmp_name).replace(mo_path)
 
 

@@ -87,6 +87,11 @@ def test_without_javascript_sign_in_navigation_and_language_work(nojs_page, make
     # The service navigation and its tools are plain links and forms, visible with no script at all.
     assert page.get_by_role("navigation", name="Menu").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
+    for path in SHELL_PAGES:
+        response = page.goto(path)
+        assert response.status == (404 if path == "/no-such-page/" else 200), path
+        assert page.get_by_role("navigation", name="Menu").is_visible(), path
+        assert page.locator("footer").get_by_role("link", name="Accessibility statement").is_visible(), path
     page.goto("/accessibility/")
     page.get_by_role("link", name="Cymraeg").click()
     page.wait_for_load_state()
