@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from accounts_helpers import enrol, give_password, sign_in_fully
+from accounts_helpers import audit_tags, enrol, give_password, sign_in_fully
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import Team, User
+from upstream.core.audit import AuditTag
 from upstream.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,25 @@ def test_organisations_and_teams_are_in_the_admin(client, support_admin, organis
     assert client.get(reverse("admin:accounts_organisation_changelist")).status_code == 200
     page = client.get(reverse("admin:accounts_team_changelist")).content.decode()
     assert "Northgate neighbourhood team" in page
+
+
+def test_a_support_administrator_can_reset_a_lost_authenticator(client, support_admin, officer):
+    enrol(officer)
+    sign_in_fully(client, support_admin)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [officer.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert AuditTag.ACCOUNTS_USER_MFA_RESET in audit_tags()
+    client.post(reverse("accounts:sign-out"))
+    assert give_password(client, "alice")["Location"] == reverse("accounts:two-factor-set-up")
+
+
+def test_the_admin_never_shows_an_authenticator_secret(client, support_admin, officer):
+    device = enrol(officer)
+    sign_in_fully(client, support_admin)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code in {403, 404}

@@ -8,8 +8,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from upstream.accounts import services
 from upstream.accounts.models import Organisation, Team, User
 from upstream.core.roles import Role
 
@@ -62,6 +65,17 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second sign-in step (lost phone): they set it up again at next sign-in"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Removes the chosen users' authenticator apps, recording each reset in the audit log."""
+        for user in queryset:
+            services.reset_second_factor(actor=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(
+            request, _("The second sign-in step was reset for %(count)d user(s).") % {"count": len(queryset)}
+        )
 
     @admin.display(description=_("Roles"))
     def role_list(self, obj: User) -> str:

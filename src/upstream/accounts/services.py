@@ -81,3 +81,12 @@ def change_password(*, user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         record(actor=user, tag=AuditTag.ACCOUNTS_USER_PASSWORD_CHANGE, obj=user)
+
+
+def reset_second_factor(*, actor: User, user: User) -> int:
+    """Removes a user's authenticator apps (a lost phone); they set up a new one at their next sign-in."""
+    require(actor, "accounts:user:manage")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        record(actor=actor, tag=AuditTag.ACCOUNTS_USER_MFA_RESET, obj=user, detail={"devices_removed": removed})
+    return removed

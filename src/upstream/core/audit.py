@@ -46,6 +46,7 @@ class AuditTag(StrEnum):
     ACCOUNTS_USER_SECOND_FACTOR = "accounts:user:second-factor"
     ACCOUNTS_USER_SECOND_FACTOR_FAILED = "accounts:user:second-factor-failed"
     ACCOUNTS_USER_PASSWORD_CHANGE = "accounts:user:password-change"
+    ACCOUNTS_USER_MFA_RESET = "accounts:user:mfa-reset"
     PEOPLE_PERSON_CREATE = "people:person:create"
     PEOPLE_PERSON_VIEW = "people:person:view"
     PEOPLE_PERSON_LIST = "people:person:list"
@@ -71,14 +72,15 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.ACCOUNTS_USER_SIGN_OUT: Operation.SECURITY,
     AuditTag.ACCOUNTS_USER_MFA_ENROL: Operation.SECURITY,
     AuditTag.ACCOUNTS_USER_CREATE: Operation.COLLECTION,
+    AuditTag.ACCOUNTS_USER_SECOND_FACTOR: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_SECOND_FACTOR_FAILED: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_PASSWORD_CHANGE: Operation.SECURITY,
+    AuditTag.ACCOUNTS_USER_MFA_RESET: Operation.SECURITY,
     AuditTag.PEOPLE_PERSON_CREATE: Operation.COLLECTION,
     AuditTag.PEOPLE_PERSON_VIEW: Operation.CONSULTATION,
     AuditTag.PEOPLE_PERSON_LIST: Operation.CONSULTATION,
     AuditTag.PEOPLE_PERSON_UPDATE: Operation.ALTERATION,
     AuditTag.PEOPLE_PERSON_ERASE: Operation.ERASURE,
-    AuditTag.ACCOUNTS_USER_SECOND_FACTOR: Operation.SECURITY,
-    AuditTag.ACCOUNTS_USER_SECOND_FACTOR_FAILED: Operation.SECURITY,
-    AuditTag.ACCOUNTS_USER_PASSWORD_CHANGE: Operation.SECURITY,
     AuditTag.PEOPLE_PERSON_SHARE: Operation.DISCLOSURE,
     AuditTag.PEOPLE_HOUSEHOLD_CREATE: Operation.COLLECTION,
     AuditTag.PEOPLE_HOUSEHOLD_UPDATE: Operation.ALTERATION,

@@ -272,6 +272,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("UPSTREAM_FROM_EMAIL", "upstream@localhost")
 
 OTP_TOTP_ISSUER = "Upstream"
 
+# Nobody, support staff included, may read back a user's authenticator secret once it is set up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
