@@ -2,6 +2,7 @@
 
 import json
 import threading
+import tracemalloc
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,14 @@ def test_verify_names_a_row_whose_contents_were_forged(actor):
     assert "2 events before it are intact" in said
 
 
+def test_verify_speaks_of_one_event_in_the_singular(actor):
+    write_events(actor, 2)
+    tamper("UPDATE core_auditevent SET purpose = 'x' WHERE sequence = 2")
+    assert "1 event before it is intact" in verify()[1]
+    tamper("DELETE FROM core_auditevent WHERE sequence = 2")
+    assert verify() == (0, "The audit chain is intact: 1 event checked.\n")
+
+
 @pytest.mark.parametrize(
     ("column", "value"),
     [
@@ -275,6 +284,48 @@ def test_verify_reads_the_log_a_chunk_at_a_time(actor, django_assert_num_queries
     with django_assert_num_queries(5):
         report = verify_chain(chunk_size=3)
     assert (report.intact, report.checked) == (True, 10)
+
+
+def build_chain(count):
+    """Appends a valid chain of events in bulk, as years of use would leave it."""
+    events, previous = [], audit.GENESIS_HASH
+    now = timezone.now()
+    for sequence in range(1, count + 1):
+        event = AuditEvent(
+            sequence=sequence,
+            occurred_at=now,
+            actor_label="officer",
+            tag=audit.AuditTag.PEOPLE_PERSON_VIEW,
+            operation="consultation",
+            object_type="people.person",
+            object_id=str(sequence),
+            purpose="missing person enquiry",
+            detail={"ids": list(range(20))},
+            previous_hash=previous,
+        )
+        event.hash = previous = audit.compute_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+@pytest.mark.slow
+def test_verify_memory_stays_flat_however_long_the_log(db):
+    # Verification reads chunks, so its peak memory is set by the chunk size, not by the size of the log:
+    # here a tenth of what reading the whole log at once takes, and it would stay put at a million rows.
+    build_chain(2000)
+    tracemalloc.start()
+    try:
+        everything = list(AuditEvent.objects.all())
+        _, whole_log_peak = tracemalloc.get_traced_memory()
+        del everything
+        tracemalloc.reset_peak()
+        tracemalloc.clear_traces()
+        report = verify_chain(chunk_size=100)
+        _, verify_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (report.intact, report.checked) == (True, 2000)
+    assert verify_peak < whole_log_peak / 10
 
 
 def test_verify_finds_a_break_beyond_the_first_chunk(actor):

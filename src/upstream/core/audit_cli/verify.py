@@ -23,15 +23,20 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
+def _events(count: int) -> str:
+    return "1 event" if count == 1 else f"{count} events"
+
+
 def handle(command: BaseCommand, **options: Any) -> None:
     """Checks the chain and reports the count, or the first broken link with exit status 1."""
     if options["chunk_size"] < 1:
         raise CommandError("--chunk-size must be at least 1.")
     report = verify_chain(chunk_size=options["chunk_size"])
     if report.first_break is not None:
+        verb = "is" if report.checked == 1 else "are"
         raise CommandError(
             f"The audit chain is broken at {report.first_break.describe()}. "
-            f"{report.checked} events before it are intact. Keep the database as it is and tell your "
+            f"{_events(report.checked)} before it {verb} intact. Keep the database as it is and tell your "
             "data protection officer: this is evidence that the log was altered outside Upstream."
         )
-    command.stdout.write(f"The audit chain is intact: {report.checked} events checked.")
+    command.stdout.write(f"The audit chain is intact: {_events(report.checked)} checked.")
