@@ -139,3 +139,15 @@ def test_a_member_of_staff_signs_in_with_a_real_authenticator_code(strict_page, 
     page.wait_for_load_state()
     assert page.url == f"{live_server.url}/"
     assert page.locator(".upstream-role-introduction").is_visible()
+
+
+def test_the_gds_transport_font_is_never_downloaded(strict_page):
+    # GDS Transport is licensed to GOV.UK services only; Upstream's stylesheet points the family at Arial.
+    page = strict_page
+    fonts: list[str] = []
+    page.on("request", lambda request: fonts.append(request.url) if request.resource_type == "font" else None)
+    page.goto("/accessibility/")
+    page.wait_for_load_state("networkidle")
+    family = page.locator("h1").evaluate("el => getComputedStyle(el).fontFamily")
+    assert "GDS Transport" in family  # GOV.UK Frontend's rule still applies…
+    assert not [url for url in fonts if "govuk-frontend/assets/fonts" in url]  # …but no font file is fetched
