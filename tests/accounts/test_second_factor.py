@@ -243,3 +243,22 @@ class TestDemoMode:
         assert client.get(ACCOUNT).status_code == 200
         settings.DEMO_MODE = False
         assert client.get(ACCOUNT).status_code == 302
+
+
+def test_between_password_and_code_the_user_is_shown_no_navigation(client, officer):
+    enrol(officer)
+    give_password(client, "alice")
+    body = client.get(reverse("accounts:two-factor")).content.decode()
+    assert 'href="/accounts/account/"' not in body  # the service navigation is for signed-in users only
+    assert "Cancel and sign out" in body
+
+
+def test_cancelling_between_password_and_code_signs_out_and_is_recorded(client, officer):
+    enrol(officer)
+    give_password(client, "alice")
+    response = client.post(reverse("accounts:sign-out"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(tag=AuditTag.ACCOUNTS_USER_SIGN_OUT)
+    assert event.actor_id == officer.pk
+    assert client.get(reverse("accounts:two-factor"))["Location"] == reverse("accounts:sign-in")

@@ -1,10 +1,11 @@
 """Staff must pass the second factor before they reach any page but sign-in and the public pages.
 
-A user who has given a correct password but no code yet is *half signed in*. On the sign-in steps they
-are themselves (the code page needs to know whose code it checks). On public pages they are nobody: the
-page is shown as to an anonymous visitor, so a public page that says more to signed-in users (the home
-page shows role panels) cannot leak it. Everywhere else they are sent to the second-factor step; API
-calls see an anonymous user and so get the API's own 401.
+A user who has given a correct password but no code yet is *half signed in*, and half signed in is
+nobody: ``request.user`` is anonymous on every page, so nothing (the navigation, a public page that says
+more to signed-in users, an API route) can treat them as signed in. Only the sign-in steps may see who
+they are, as ``request.half_signed_in_user`` (the code page must know whose code it checks). From any
+page that is neither public nor a sign-in step they are sent to the second-factor step; API calls get the
+API's own 401.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def sign_in_step(view: F) -> F:
 def second_factor_skipped(user: Any) -> bool:
     """Returns whether the user may go without a second factor: demo logins, and only in demo mode."""
     return bool(settings.DEMO_MODE and getattr(user, "is_demo_user", False))
+
+
+def half_signed_in_user(request: HttpRequest) -> Any:
+    """Returns the user who has given their password but not yet a code, on the sign-in steps; else None."""
+    return getattr(request, "half_signed_in_user", None)
 
 
 def second_factor_satisfied(user: Any) -> bool:
@@ -85,6 +91,8 @@ class SecondFactorRequiredMiddleware:
 
         public, step = _view_marks(request.path_info)
         if step:
+            request.half_signed_in_user = user  # type: ignore[attr-defined]
+            _appear_anonymous(request)
             return self.get_response(request)
         if public or _is_public_path(request.path_info) or request.path_info.startswith("/api/"):
             _appear_anonymous(request)

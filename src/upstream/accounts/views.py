@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.accounts import mfa, services
 from upstream.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
-from upstream.accounts.middleware import public_page, second_factor_satisfied, second_factor_skipped, sign_in_step
+from upstream.accounts.middleware import half_signed_in_user, public_page, second_factor_skipped, sign_in_step
 from upstream.accounts.models import User
 from upstream.core.audit import AuditTag, record
 
@@ -126,13 +126,14 @@ def _after_second_factor(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_safe(request, request.session.pop(NEXT_SESSION_KEY, None)))
 
 
-def _half_signed_in(request: HttpRequest) -> HttpResponse | None:
-    """Returns where to send a user who should not be on a second-factor page, or None if they should."""
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(reverse("accounts:sign-in"))
-    if second_factor_satisfied(request.user):
-        return _after_second_factor(request)
-    return None
+def _half_signed_in(request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
+    """Returns the user between password and code, or where to send someone who should not be here."""
+    user = half_signed_in_user(request)
+    if user is not None:
+        return user, None
+    if request.user.is_authenticated:  # already past the second factor (or skipping it in demo mode)
+        return None, _after_second_factor(request)
+    return None, HttpResponseRedirect(reverse("accounts:sign-in"))
 
 
 @sign_in_step
@@ -140,11 +141,11 @@ def _half_signed_in(request: HttpRequest) -> HttpResponse | None:
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Asks a user who has given their password for the code from their authenticator app."""
-    if (elsewhere := _half_signed_in(request)) is not None:
-        return elsewhere
+    user, elsewhere = _half_signed_in(request)
+    if user is None:
+        return elsewhere  # type: ignore[return-value]
     if "next" in request.GET:
         request.session[NEXT_SESSION_KEY] = _safe(request, request.GET["next"])
-    user: User = request.user  # type: ignore[assignment]
     device = mfa.confirmed_device(user)
     if device is None:
         return HttpResponseRedirect(reverse("accounts:two-factor-set-up"))
@@ -158,9 +159,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {"form": form, "errors": errors}, status=400 if errors else 200)
 
 
-def _mark_verified(request: HttpRequest, device: Any) -> None:
+def _mark_verified(request: HttpRequest, user: User, device: Any) -> None:
     # A new session key at each step up in privilege, so a key seen before the code was given is worthless.
     request.session.cycle_key()
+    request.user = user  # the middleware hid them until now; django_otp.login binds the device to them
     django_otp.login(request, device)
 
 
@@ -177,7 +179,7 @@ def _verify(request: HttpRequest, user: User, device: Any, code: str) -> bool:
     with transaction.atomic():
         verified = device.verify_token(code)
         if verified:
-            _mark_verified(request, device)
+            _mark_verified(request, user, device)
             record(actor=user, tag=AuditTag.ACCOUNTS_USER_SECOND_FACTOR, obj=user, detail={"device": "totp"})
         else:
             record(actor=user, tag=AuditTag.ACCOUNTS_USER_SECOND_FACTOR_FAILED, obj=user, detail={"device": "totp"})
@@ -189,9 +191,9 @@ def _verify(request: HttpRequest, user: User, device: Any, code: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     """Shows a user without an authenticator a QR code and secret to set one up, and confirms it by a code."""
-    if (elsewhere := _half_signed_in(request)) is not None:
-        return elsewhere
-    user: User = request.user  # type: ignore[assignment]
+    user, elsewhere = _half_signed_in(request)
+    if user is None:
+        return elsewhere  # type: ignore[return-value]
     # Someone who knows only the password must not be able to add a second authenticator to an account.
     if mfa.confirmed_device(user) is not None:
         return HttpResponseRedirect(reverse("accounts:two-factor"))
@@ -202,7 +204,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         throttled = not device.verify_is_allowed()[0]
         if form.is_valid() and services.confirm_totp_device(user=user, device=device, token=form.cleaned_data["code"]):
             device.refresh_from_db()
-            _mark_verified(request, device)
+            _mark_verified(request, user, device)
             return _after_second_factor(request)
         errors = error_list(form) or _wrong_code(throttled=throttled)
     return render(
@@ -222,8 +224,9 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Signs the user out."""
-    if request.user.is_authenticated:
-        record(actor=request.user, tag=AuditTag.ACCOUNTS_USER_SIGN_OUT, obj=request.user)
+    user = half_signed_in_user(request) or request.user
+    if user.is_authenticated:
+        record(actor=user, tag=AuditTag.ACCOUNTS_USER_SIGN_OUT, obj=user)
     logout(request)
     return HttpResponseRedirect(reverse("accounts:sign-in"))
 
