@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "upstream.directory",
     "upstream.people",
     "upstream.records",
+    "upstream.demo",  # `upstream demo`: runs each app's demo.py step (docs/demo.md)
 ]
 
 MIDDLEWARE = [
