@@ -92,3 +92,12 @@ def test_sign_out_needs_a_post_with_a_csrf_token(officer):
     client.force_login(officer)
     assert client.get(reverse("accounts:sign-out")).status_code == 405
     assert client.post(reverse("accounts:sign-out")).status_code == 403
+
+
+def test_a_deployment_check_warns_when_demo_mode_is_on(settings):
+    from upstream.accounts.checks import demo_mode_is_off
+
+    settings.DEMO_MODE = False
+    assert demo_mode_is_off() == []
+    settings.DEMO_MODE = True
+    assert [m.id for m in demo_mode_is_off()] == ["accounts.W001"]

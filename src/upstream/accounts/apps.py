@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declares the accounts policy and puts "Your account" at the end of the navigation."""
-        from upstream.accounts import policies  # noqa: F401 - registers the package's rules
+        from upstream.accounts import checks, policies  # noqa: F401 - registers the checks and the rules
         from upstream.core import navigation
 
         navigation.register(
