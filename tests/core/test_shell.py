@@ -168,3 +168,19 @@ def test_the_api_documentation_uses_no_third_party_scripts():
     assert "cdn." not in body
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_dates_are_written_the_gov_uk_way_in_the_reader_s_language():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from upstream.core.jinja import format_date, format_datetime
+
+    moment = dt.datetime(2026, 6, 4, 13, 5, tzinfo=dt.UTC)  # 14:05 in London (BST)
+    assert format_date(dt.date(2026, 6, 4)) == "4 June 2026"
+    assert format_datetime(moment) == "4 June 2026 at 14:05"
+    with translation.override("cy"):
+        assert format_date(dt.date(2026, 6, 4)) == "4 Mehefin 2026"
+        assert format_datetime(moment) == "4 Mehefin 2026 am 14:05"
+    assert format_date(None) == ""

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 
@@ -21,20 +21,28 @@ def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
-def format_datetime(value: Any, fmt: str = "%-d %B %Y at %H:%M") -> str:
-    """Returns a date-time in local time, in the GOV.UK style (4 June 2026 at 14:05)."""
+def format_datetime(value: Any, fmt: str | None = None) -> str:
+    """Returns a date-time in local time, in the GOV.UK style (4 June 2026 at 14:05; Welsh month names in Welsh)."""
     if value is None:
         return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+    if getattr(value, "tzinfo", None) is not None:
         value = timezone.localtime(value)
-    return value.strftime(fmt)
+    if fmt:
+        return value.strftime(fmt)
+    # Django's date format names the month in the active language, so Welsh pages say "4 Mehefin 2026".
+    return translation.gettext("%(date)s at %(time)s") % {
+        "date": dateformat.format(value, "j F Y"),
+        "time": dateformat.format(value, "H:i"),
+    }
 
 
 def format_date(value: Any) -> str:
-    """Returns a date in the GOV.UK style (4 June 2026)."""
+    """Returns a date in the GOV.UK style (4 June 2026), with the month in the active language."""
     if value is None:
         return ""
-    return value.strftime("%-d %B %Y")
+    if getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value)
+    return dateformat.format(value, "j F Y")
 
 
 def environment(**options: Any) -> Environment:
