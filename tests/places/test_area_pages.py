@@ -151,3 +151,16 @@ def test_the_find_page_without_a_point_shows_the_form(officer_client):
 def test_places_is_in_the_navigation_and_on_the_home_page_for_staff(officer_client):
     body = officer_client.get("/").content.decode()
     assert 'href="/places/"' in body
+
+
+def test_support_staff_can_list_and_open_areas_in_the_admin_but_not_add_them(staff, signed_in, calderdale):
+    admin = staff(Role.ADMINISTRATOR, username="support")
+    admin.is_staff = True
+    admin.save()
+    client = signed_in(admin)
+    assert client.get("/support/admin/places/area/?q=Calderdale").status_code == 200
+    area = Area.objects.get(code=CALDERDALE)
+    page = client.get(f"/support/admin/places/area/{area.pk}/change/")
+    assert page.status_code == 200
+    assert "coordinates" not in page.content.decode()
+    assert client.get("/support/admin/places/area/add/").status_code == 403
