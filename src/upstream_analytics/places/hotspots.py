@@ -62,7 +62,8 @@ def _with_esda_quiet(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _classify(gi_z: float, gi_p: float, quadrant: str, moran_p: float) -> str:
     if np.isnan(gi_z):
-        return "no neighbours"
+        # Gi* is undefined when an area's neighbourhood holds every area (nothing to compare it with).
+        return "not testable"
     if gi_p < SIGNIFICANCE and gi_z > 0:
         return "hot spot"
     if gi_p < SIGNIFICANCE and gi_z < 0:
@@ -111,7 +112,9 @@ def hotspots(
         out.update(stats)
         out = out.reset_index()
     out["class"] = [
-        _classify(z, p, q, mp)
-        for z, p, q, mp in zip(out["gi_z"], out["gi_p"], out["moran_quadrant"], out["moran_p"], strict=True)
+        "no neighbours" if code in islands else _classify(z, p, q, mp)
+        for code, z, p, q, mp in zip(
+            out["area_code"], out["gi_z"], out["gi_p"], out["moran_quadrant"], out["moran_p"], strict=True
+        )
     ]
     return out[["area_code", "count", "gi_z", "gi_p", "moran_i", "moran_quadrant", "moran_p", "class"]]
