@@ -2,7 +2,8 @@
 
 Pure Ibis, so DuckDB and Spark give the same rows. A person's stay at a place runs from the first to the last
 event in which one of their records at that address took part; a record with no events says the person lived
-there at an unknown time, which overlaps every stay. Stays at one place that overlap form one household
+there at an unknown time, which overlaps every stay. Stays at one place that overlap (or come within a year
+of each other) form one household
 (gaps and islands with window functions); a later, separate group of occupants is another household.
 """
 
@@ -15,7 +16,8 @@ FAMILY_RELATIONSHIPS = ("PARENT_OF", "PARTNER_OF", "SIBLING_OF", "CARER_OF")
 FAMILY_INVOLVEMENT = ("PARTNER", "PARENT", "CHILD", "SIBLING", "OTHER_FAMILY", "CARER")
 
 _EARLY = "0001-01-01"
-_LATE = "9999-12-31"
+_LATE = "9000-01-01"  # far enough, and room to add the gap without overflowing a date
+GAP_DAYS = 365
 
 
 def stays(resolved: ir.Table, people: ir.Table, places: ir.Table, involvements: ir.Table, events: ir.Table) -> ir.Table:
@@ -41,13 +43,19 @@ def stays(resolved: ir.Table, people: ir.Table, places: ir.Table, involvements: 
     )
 
 
-def households_from_stays(stay: ir.Table) -> ir.Table:
-    """Returns (resolved_person_id, household_id, from, to): overlapping stays at one place are one household."""
+def households_from_stays(stay: ir.Table, gap_days: int = GAP_DAYS) -> ir.Table:
+    """Returns (resolved_person_id, household_id, from, to): overlapping stays at one place are one household.
+
+    Stays are known only from the events that record them, so two people of one home seldom have events on
+    the same days; stays closer than `gap_days` count as overlapping.
+    """
     order = ibis.window(
         group_by=stay.place_key, order_by=[stay.start, stay.end, stay.resolved_person_id], rows=(None, -1)
     )
     reach = stay.end.max().over(order)  # the latest end among the stays that began before this one
-    flagged = stay.mutate(new_island=ibis.ifelse(reach.isnull() | (stay.start > reach), 1, 0))
+    flagged = stay.mutate(
+        new_island=ibis.ifelse(reach.isnull() | (stay.start > reach + ibis.interval(days=gap_days)), 1, 0)
+    )
     running = ibis.window(
         group_by=flagged.place_key,
         order_by=[flagged.start, flagged.end, flagged.resolved_person_id],

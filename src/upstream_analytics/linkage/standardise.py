@@ -65,8 +65,8 @@ def first_token(value: ir.StringValue) -> ir.StringValue:
     lowered = value.lower().strip()
     titles = "|".join(TITLES)
     no_title = lowered.re_replace(rf"^({titles})\.?\s+", "").re_replace(r"['’]", "")
-    first = no_title.re_replace(r"^[^a-z]*([a-z]+).*$", r"\1")
-    letters = first.re_replace(r"[^a-z]", "")
+    # No back-references: Java writes them $1 and RE2 \1, so the word is cut out by two plain deletions.
+    letters = no_title.re_replace(r"^[^a-z]+", "").re_replace(r"[^a-z].*$", "")
     return ibis.ifelse(letters == "", ibis.null(), letters)
 
 
@@ -93,9 +93,10 @@ def normalise_postcode(value: ir.StringValue) -> ir.StringValue:
 
 def normalise_address(value: ir.StringValue) -> ir.StringValue:
     """Returns an address line in lower case, punctuation as spaces, street words spelt out."""
-    text = value.lower().re_replace(r"[^a-z0-9]+", " ").strip()
+    # Padded with spaces so a whole word is " word " (no back-references, which the engines write apart).
+    text = " " + value.lower().re_replace(r"[^a-z0-9]+", " ").strip() + " "
     for short, long in ADDRESS_WORDS:
-        text = text.re_replace(rf"(^| ){short}( |$)", rf"\1{long}\2")
+        text = text.re_replace(f" {short} ", f" {long} ")
     text = text.re_replace(" +", " ").strip()
     return ibis.ifelse(text == "", ibis.null(), text)
 
