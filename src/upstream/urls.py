@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("upstream.core.urls")),
     path("accounts/", include("upstream.accounts.urls")),
     path("people/", include("upstream.people.urls")),
+    path("referrals/", include("upstream.referrals.urls")),
     path("places/", include("upstream.places.urls")),
     path("api/", api.urls),
     path("support/admin/", admin.site.urls),
