@@ -63,6 +63,15 @@ class AuditTag(StrEnum):
     DIRECTORY_HSDS_EXPORT = "directory:hsds:export"
     DIRECTORY_PROBLEM_REPORT = "directory:problem:report"
     CORE_AUDIT_EXPORT = "core:audit:export"
+    REFERRALS_REFERRAL_CREATE = "referrals:referral:create"
+    REFERRALS_REFERRAL_VIEW = "referrals:referral:view"
+    REFERRALS_REFERRAL_LIST = "referrals:referral:list"
+    REFERRALS_REFERRAL_SEND = "referrals:referral:send"
+    REFERRALS_REFERRAL_MOVE = "referrals:referral:move"
+    REFERRALS_ENROLMENT_CREATE = "referrals:enrolment:create"
+    REFERRALS_ENROLMENT_UPDATE = "referrals:enrolment:update"
+    REFERRALS_STATISTICS_EXPORT = "referrals:statistics:export"
+    REFERRALS_API_KEY_CREATE = "referrals:api-key:create"
 
 
 TAG_OPERATIONS: dict[str, Operation] = {
@@ -92,6 +101,15 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.DIRECTORY_HSDS_EXPORT: Operation.DISCLOSURE,
     AuditTag.DIRECTORY_PROBLEM_REPORT: Operation.COLLECTION,
     AuditTag.CORE_AUDIT_EXPORT: Operation.DISCLOSURE,
+    AuditTag.REFERRALS_REFERRAL_CREATE: Operation.COLLECTION,
+    AuditTag.REFERRALS_REFERRAL_VIEW: Operation.CONSULTATION,
+    AuditTag.REFERRALS_REFERRAL_LIST: Operation.CONSULTATION,
+    AuditTag.REFERRALS_REFERRAL_SEND: Operation.DISCLOSURE,
+    AuditTag.REFERRALS_REFERRAL_MOVE: Operation.ALTERATION,
+    AuditTag.REFERRALS_ENROLMENT_CREATE: Operation.COLLECTION,
+    AuditTag.REFERRALS_ENROLMENT_UPDATE: Operation.ALTERATION,
+    AuditTag.REFERRALS_STATISTICS_EXPORT: Operation.DISCLOSURE,
+    AuditTag.REFERRALS_API_KEY_CREATE: Operation.SECURITY,
 }
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "upstream.places",
     "upstream.directory",
     "upstream.people",
+    "upstream.referrals",
     "upstream.records",
     "upstream.demo",  # `upstream demo`: runs each app's demo.py step (docs/demo.md)
 ]
