@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("upstream.people.urls")),
     path("referrals/", include("upstream.referrals.urls")),
     path("places/", include("upstream.places.urls")),
+    path("directory/", include("upstream.directory.urls")),
     path("api/", api.urls),
     path("support/admin/", admin.site.urls),
 ]

@@ -14,3 +14,13 @@ api = NinjaAPI(
 def health(request):  # noqa: ANN001, ANN201, ARG001 - Ninja passes the request and reads the signature
     """Returns whether the service is up."""
     return {"status": "ok"}
+
+
+def _mount_routers() -> None:
+    # Imported here, after NinjaAPI exists, so capability packages may import this module without a cycle.
+    from upstream.directory.api import router as hsds_router
+
+    api.add_router("/hsds/", hsds_router)
+
+
+_mount_routers()

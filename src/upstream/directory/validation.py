@@ -103,3 +103,46 @@ def _schedules(doc: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     elif isinstance(doc, list):
         for i, value in enumerate(doc):
             yield from _schedules(value, f"{path}/{i}")
+
+
+def local_openapi(schema_dir: Path, *, server: str = "/api/hsds") -> dict[str, Any]:
+    """Returns the official HSDS OpenAPI document with every remote $ref pointed at the local schema files.
+
+    The official document refers to schemas on raw.githubusercontent.com (tests have no network), some of
+    them "compiled" (dereferenced) copies too large to keep; the plain files say the same thing.
+    """
+    schema_dir = Path(schema_dir)
+    doc = json.loads((schema_dir / "openapi.json").read_text(encoding="utf-8"))
+    components = doc.setdefault("components", {}).setdefault("schemas", {})
+
+    def component_for(ref: str) -> str:
+        name = ref.removeprefix(BASE_URI)
+        local = schema_dir / name
+        if not local.exists():
+            local = schema_dir / name.removeprefix("compiled/")
+        key = local.stem if local.parent == schema_dir else f"compiled_{local.stem}"
+        if key not in components:
+            components[key] = {}  # placeholder first: schemas refer to each other
+            components[key] = rewrite(json.loads(local.read_text(encoding="utf-8")))
+        return f"#/components/schemas/{key}"
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: rewrite(v) for k, v in node.items()}
+            ref = out.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                out["$ref"] = component_for(ref if ref.startswith("http") else BASE_URI + ref)
+            return out
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    # A known slip in the 3.0 document (fixed in 3.1's "$refs in openapi.json fixed"): a service at a
+    # location is described by the service schema. We answer with a service_at_location, as 3.1 says.
+    sal = doc["paths"].get("/service_at_locations/{id}", {}).get("get", {})
+    content = sal.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+    if content.get("schema", {}).get("$ref", "").endswith("compiled/service.json"):
+        content["schema"] = {"$ref": BASE_URI + "service_at_location.json"}
+    doc["paths"] = rewrite(doc["paths"])
+    doc["servers"] = [{"url": server}]
+    return doc

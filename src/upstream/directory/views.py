@@ -1,0 +1,200 @@
+"""Public pages of the Pathways directory: search, results, a service's page, and "report something wrong"."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from upstream.accounts.middleware import public_page
+from upstream.directory import queries, services
+from upstream.directory.forms import ProblemReportForm, SearchForm
+from upstream.directory.hours import is_open, weekly_hours
+from upstream.directory.search import SearchQuery
+from upstream.directory.search import search as run_search
+from upstream.directory.vocab import ATTENDANCE_MODES, CLIENT_GROUPS, LANGUAGES, NEED_CATEGORIES, RADII_KM
+
+REPORTS_PER_HOUR = 5
+DAY_NAMES = {
+    "MO": gettext_lazy("Monday"),
+    "TU": gettext_lazy("Tuesday"),
+    "WE": gettext_lazy("Wednesday"),
+    "TH": gettext_lazy("Thursday"),
+    "FR": gettext_lazy("Friday"),
+    "SA": gettext_lazy("Saturday"),
+    "SU": gettext_lazy("Sunday"),
+}
+
+
+@public_page
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Shows the search form and, once something is asked, the services that match, nearest or best first."""
+    form = SearchForm(request.GET or None)
+    context: dict[str, object] = {
+        "form": form,
+        "needs": NEED_CATEGORIES,
+        "groups": CLIENT_GROUPS,
+        "modes": ATTENDANCE_MODES,
+        "languages": LANGUAGES,
+        "radii": RADII_KM,
+        "errors": [],
+    }
+    if not request.GET:
+        return render(request, "directory/search.html", context)
+    if not form.is_valid():
+        context["errors"] = [
+            {"text": f"{form.fields[name].label or name}: {' '.join(messages)}", "href": f"#{name}"}
+            for name, messages in form.errors.items()
+        ]
+        return render(request, "directory/search.html", context, status=400)
+    data = form.cleaned_data
+    near = None
+    if data["postcode"]:
+        near = queries.postcode_point(data["postcode"])
+        if near is None:
+            context["errors"] = [
+                {"text": _("We do not know that postcode. Check it, or search without it."), "href": "#postcode"}
+            ]
+            return render(request, "directory/search.html", context, status=400)
+    query = SearchQuery(
+        text=data["q"],
+        needs=tuple(data["need"]),
+        near=near,
+        radius_km=float(data["radius"] or 10) if near else None,
+        age=data["age"],
+        sex=data["sex"],
+        client_group=data["group"],
+        free_only=data["free"],
+        language=data["language"],
+        open_at=timezone.localtime() if data["open_now"] else None,
+        attendance=data["attendance"],
+        page=data["page"] or 1,
+    )
+    results = run_search(query)
+    # The outward code only ("CF10"): enough to see where demand is, too little to find a home.
+    outward = queries.normalise_postcode(data["postcode"]).split(" ")[0] if data["postcode"] else ""
+    services.record_search(query=query, result_count=results.total, area_code=outward)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context.update({"results": results, "query": query, "page_params": params.urlencode()})
+    return render(request, "directory/search.html", context)
+
+
+@public_page
+@require_GET
+def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Shows everything a person needs to use a service: where, when, how, what it costs, who it is for."""
+    record = queries.public_service(service_id)
+    if record is None:
+        raise Http404(_("No service has that address"))
+    schedules = queries.service_schedules(record)
+    hours = [(DAY_NAMES[day], times) for day, times in weekly_hours(schedules)]
+    places = [
+        (sal.location, list(sal.location.addresses.all()))
+        for sal in record.service_at_locations.select_related("location")
+        if sal.location is not None
+    ]
+    context = {
+        "service": record,
+        "hours": hours,
+        "closures": [s for s in schedules if s.closed],
+        "other_schedules": [s for s in schedules if not s.closed and (s.freq or "WEEKLY") != "WEEKLY"],
+        "open_now": is_open(schedules, timezone.localtime(), open_on_bank_holidays=record.open_on_bank_holidays),
+        "places": places,
+        "phones": list(record.phones.all()),
+        "costs": list(record.cost_options.all()),
+        "languages": list(record.languages.all()),
+        "documents": list(record.required_documents.all()),
+        "needs": [NEED_CATEGORIES.get(n, n) for n in record.need_categories],
+        "groups": [CLIENT_GROUPS.get(g, g) for g in record.client_groups],
+        "modes": [ATTENDANCE_MODES.get(m, m) for m in record.attendance_modes],
+    }
+    context["how_rows"] = _rows(
+        [
+            (_("What to do"), record.application_process),
+            (_("How you attend"), ", ".join(str(m) for m in context["modes"])),  # type: ignore[attr-defined]
+            (_("Phone"), ", ".join(p.number for p in context["phones"])),  # type: ignore[attr-defined]
+            (_("Email"), record.email),
+            (_("Website"), record.url),
+        ]
+    )
+    ages = ""
+    if record.minimum_age is not None or record.maximum_age is not None:
+        low = f"{record.minimum_age:g}" if record.minimum_age is not None else "0"
+        ages = (
+            f"{low} to {record.maximum_age:g}"
+            if record.maximum_age is not None
+            else _("%(age)s and over") % {"age": low}
+        )
+    context["who_rows"] = _rows(
+        [
+            (_("Eligibility"), record.eligibility_description),
+            (_("Ages"), ages),
+            (_("Open to"), record.get_eligibility_sex_display() if record.eligibility_sex else ""),
+            (_("Groups"), ", ".join(str(g) for g in context["groups"])),  # type: ignore[attr-defined]
+            (_("Help with"), ", ".join(str(n) for n in context["needs"])),  # type: ignore[attr-defined]
+            (_("Languages"), ", ".join(lang.name for lang in context["languages"])),  # type: ignore[attr-defined]
+            (_("Bring"), "; ".join(d.document for d in context["documents"])),  # type: ignore[attr-defined]
+        ]
+    )
+    return render(request, "directory/service.html", context)
+
+
+def _rows(pairs: list[tuple[str, str]]) -> list[dict[str, dict[str, str]]]:
+    """Returns GOV.UK summary-list rows for the pairs that have a value."""
+    return [{"key": {"text": str(key)}, "value": {"text": value}} for key, value in pairs if value]
+
+
+def _client_key(request: HttpRequest) -> str:
+    # Hashed, so the cache never holds an address; enough to slow one sender down.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "directory:report:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+@public_page
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Shows and takes the "report something wrong" form for one service."""
+    record = queries.public_service(service_id)
+    if record is None:
+        raise Http404(_("No service has that address"))
+    form = ProblemReportForm(request.POST or None)
+    errors = []
+    if request.method == "POST":
+        key = _client_key(request)
+        sent = cache.get(key, 0)
+        if sent >= REPORTS_PER_HOUR:
+            errors = [
+                {"text": _("You have sent several reports in the last hour. Try again later."), "href": "#message"}
+            ]
+            return render(
+                request, "directory/report.html", {"service": record, "form": form, "errors": errors}, status=429
+            )
+        if form.is_valid():
+            cache.set(key, sent + 1, 3600)
+            # A filled honeypot is a robot: thank it as if it worked, and store nothing.
+            if not form.cleaned_data["website"]:
+                services.report_problem(service=record, message=form.cleaned_data["message"])
+            return HttpResponseRedirect(reverse("directory:report-sent", args=[record.pk]))
+        errors = [{"text": " ".join(m), "href": "#message"} for m in form.errors.values()]
+    status = 400 if errors else 200
+    return render(request, "directory/report.html", {"service": record, "form": form, "errors": errors}, status=status)
+
+
+@public_page
+@require_GET
+def report_sent(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Thanks the person for their report."""
+    record = queries.public_service(service_id)
+    if record is None:
+        raise Http404(_("No service has that address"))
+    return render(request, "directory/report_sent.html", {"service": record})
