@@ -184,3 +184,27 @@ def test_dates_are_written_the_gov_uk_way_in_the_reader_s_language():
         assert format_date(dt.date(2026, 6, 4)) == "4 Mehefin 2026"
         assert format_datetime(moment) == "4 Mehefin 2026 am 14:05"
     assert format_date(None) == ""
+
+
+def test_a_panel_or_section_pointing_at_a_missing_route_is_a_system_check_error():
+    from upstream.core import home, navigation
+
+    panel = home.Panel(title="Ghost", description="", url_name="core:no-such-route", action="core:ghost:view")
+    section = navigation.Section(label="Ghost", url_name="core:no-such-route", action="core:ghost:view")
+    home.register(panel)
+    navigation.register(section)
+    try:
+        panel_errors = [e for e in home.check_routes_exist() if "Ghost" in e.msg]
+        section_errors = [e for e in navigation.check_routes_exist() if "Ghost" in e.msg]
+    finally:
+        home._panels.remove(panel)
+        navigation._sections.remove(section)
+    assert [e.id for e in panel_errors] == ["upstream.E001"]
+    assert [e.id for e in section_errors] == ["upstream.E002"]
+
+
+def test_every_registered_panel_and_section_links_to_a_real_route():
+    from upstream.core import home, navigation
+
+    errors = home.check_routes_exist() + navigation.check_routes_exist()
+    assert not errors, "\n".join(e.msg for e in errors)

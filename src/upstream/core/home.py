@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import checks
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +92,23 @@ def home_panels_for(user: Any) -> list[dict[str, Any]]:
         for p in _panels
         if can(user, p.action)
     ]
+
+
+@checks.register(checks.Tags.urls)
+def check_routes_exist(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:  # noqa: ARG001 - Django's check signature
+    """Returns an error for each registered home panel whose route does not exist."""
+    from django.urls import NoReverseMatch, reverse
+
+    errors: list[checks.CheckMessage] = []
+    for entry in _panels:
+        try:
+            reverse(entry.url_name)
+        except NoReverseMatch:
+            errors.append(
+                checks.Error(
+                    f"Home panel {str(entry.title)!r} links to the route {entry.url_name!r}, which does not exist.",
+                    hint="Add the route to the package's urls.py, or register it under an existing route name.",
+                    id="upstream.E001",
+                )
+            )
+    return errors

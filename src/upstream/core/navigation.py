@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import checks
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -56,3 +57,23 @@ def sections() -> list[Section]:
 
 
 RouteCheck = Callable[[Any], bool]
+
+
+@checks.register(checks.Tags.urls)
+def check_routes_exist(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:  # noqa: ARG001 - Django's check signature
+    """Returns an error for each registered navigation section whose route does not exist."""
+    from django.urls import NoReverseMatch
+
+    errors: list[checks.CheckMessage] = []
+    for entry in _sections:
+        try:
+            reverse(entry.url_name)
+        except NoReverseMatch:
+            errors.append(
+                checks.Error(
+                    f"Navigation section {str(entry.label)!r} links to the missing route {entry.url_name!r}.",
+                    hint="Add the route to the package's urls.py, or register it under an existing route name.",
+                    id="upstream.E002",
+                )
+            )
+    return errors
