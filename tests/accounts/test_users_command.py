@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 
 import pytest
+from accounts_helpers import enrol
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import User
 from upstream.core.audit import AuditTag
@@ -118,3 +120,18 @@ def test_list_shows_users_roles_and_two_factor(officer, make_user, capsys):
     assert "not set up" in lines[1]
     assert "demo" in lines[2]
     assert "2 user(s)" in out
+
+
+def test_reset_two_factor_removes_the_authenticator_and_records_it(officer, capsys):
+    enrol(officer)
+    call_command("users", "reset-two-factor", "--username", "alice")
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    event = AuditEvent.objects.get(tag=AuditTag.ACCOUNTS_USER_MFA_RESET)
+    assert event.object_id == str(officer.pk)
+    assert event.actor_label == f"command line ({getpass.getuser()})"
+    assert "Removed 1 authenticator device(s) for alice" in capsys.readouterr().out
+
+
+def test_reset_two_factor_for_an_unknown_user_is_explained(db):
+    with pytest.raises(CommandError, match="no user called 'ghost'"):
+        call_command("users", "reset-two-factor", "--username", "ghost")

@@ -83,10 +83,21 @@ def change_password(*, user: User, new_password: str) -> None:
         record(actor=user, tag=AuditTag.ACCOUNTS_USER_PASSWORD_CHANGE, obj=user)
 
 
-def reset_second_factor(*, actor: User, user: User) -> int:
-    """Removes a user's authenticator apps (a lost phone); they set up a new one at their next sign-in."""
-    require(actor, "accounts:user:manage")
+def reset_second_factor(*, actor: User | None, user: User, via: str = "web") -> int:
+    """Removes a user's authenticator apps (a lost phone); they set up a new one at their next sign-in.
+
+    ``actor`` is None only on the command line, where whoever runs it already controls the server.
+    """
+    if actor is not None:
+        require(actor, "accounts:user:manage")
+    actor_label = f"{via} ({getpass.getuser()})" if actor is None else ""
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
-        record(actor=actor, tag=AuditTag.ACCOUNTS_USER_MFA_RESET, obj=user, detail={"devices_removed": removed})
+        record(
+            actor=actor,
+            tag=AuditTag.ACCOUNTS_USER_MFA_RESET,
+            obj=user,
+            detail={"devices_removed": removed, "via": via},
+            actor_label=actor_label,
+        )
     return removed
