@@ -26,6 +26,12 @@ from upstream_analytics.records.store import RecordsStore
 NOW = dt.datetime(2025, 1, 1)
 
 
+@pytest.fixture
+def extract(tmp_path):
+    """Returns a small good extract folder."""
+    return write_extract(tmp_path / "extract")
+
+
 def store_rows(analytics_dir: Path) -> dict[str, list[tuple]]:
     """Returns every table of the current store version, sorted, for comparison."""
     folder = RecordsStore(analytics_dir).current_dir()
