@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The tests here share places_data.py; with --import-mode=importlib pytest no longer puts this folder on
+# sys.path, so it is put there once (the module's name is unique to the suite).
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+
 from places_data import CALDERDALE_LSOAS, CALDERDALE_WARDS, import_boundaries
 
 

@@ -148,9 +148,14 @@ def test_the_find_page_without_a_point_shows_the_form(officer_client):
     assert "govuk-error-summary" not in response.content.decode()
 
 
-def test_places_is_in_the_navigation_and_on_the_home_page_for_staff(officer_client):
-    body = officer_client.get("/").content.decode()
+def test_places_is_in_the_navigation_and_on_the_home_page_for_staff(staff, officer_client):
+    from upstream.core.home import home_panels_for
+
+    body = officer_client.get("/places/").content.decode()
     assert 'href="/places/"' in body
+    assert "govuk-service-navigation__item--active" in body
+    assert any(panel["href"] == "/places/" for panel in home_panels_for(staff(Role.ANALYST)))
+    assert not any(panel["href"] == "/places/" for panel in home_panels_for(staff(Role.ADMINISTRATOR)))
 
 
 def test_support_staff_can_list_and_open_areas_in_the_admin_but_not_add_them(staff, signed_in, calderdale):

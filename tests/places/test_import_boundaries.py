@@ -154,3 +154,27 @@ def test_generic_code_and_name_properties_and_named_fields_are_read(db, tmp_path
     )
     import_boundaries(custom, "--level", "ward", "--force", "Test", "--code-field", "ref", "--name-field", "label")
     assert Area.objects.get(code="X2").name == "Why"
+
+
+def test_big_files_report_progress_as_they_load(db, monkeypatch):
+    from upstream.places.cli import import_boundaries as command
+
+    monkeypatch.setattr(command, "PROGRESS_FROM", 100)
+    monkeypatch.setattr("upstream.places.services.BATCH", 50)
+    out = import_boundaries(CALDERDALE_LSOAS, "--level", "lsoa", "--force", "West Yorkshire")
+    assert "50 of 128 loaded" in out
+    assert "128 of 128 loaded" in out
+
+
+def test_an_area_saved_without_a_boundary_keeps_the_one_it_has(calderdale):
+    from upstream.places.services import AreaRecord, save_areas
+
+    ward = Area.objects.select_related("parent").filter(level=AreaLevel.WARD).first()
+    boundary, digest = ward.boundary, ward.boundary_hash
+    outcome = save_areas(
+        [AreaRecord(code=ward.code, name="Renamed", level=AreaLevel.WARD, parent_code=ward.parent.code)]
+    )
+    assert outcome.updated[AreaLevel.WARD] == 1
+    ward.refresh_from_db()
+    assert ward.name == "Renamed"
+    assert (ward.boundary, ward.boundary_hash) == (boundary, digest)

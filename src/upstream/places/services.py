@@ -114,7 +114,8 @@ def save_areas(records: Iterable[AreaRecord], *, progress: Progress | None = Non
 
 def _save_level(records: list[AreaRecord], outcome: SaveOutcome) -> None:
     codes = [r.code for r in records]
-    existing = Area.objects.in_bulk(codes, field_name="code")
+    # Boundaries are compared by digest, so the (large) stored ones need not be read back.
+    existing = Area.objects.defer("boundary").in_bulk(codes, field_name="code")
     parent_codes = {r.parent_code for r in records if r.parent_code}
     parents = Area.objects.in_bulk(list(parent_codes), field_name="code") if parent_codes else {}
     conflicts = [
@@ -131,6 +132,7 @@ def _save_level(records: list[AreaRecord], outcome: SaveOutcome) -> None:
 
     to_create: list[Area] = []
     to_update: list[Area] = []
+    to_rename: list[Area] = []
     for record in records:
         values = _values_for(record, parents)
         area = existing.get(record.code)
@@ -138,13 +140,16 @@ def _save_level(records: list[AreaRecord], outcome: SaveOutcome) -> None:
             to_create.append(Area(code=record.code, level=record.level, **values))
             outcome.created[record.level] += 1
         elif _apply(area, values):
-            to_update.append(area)
+            (to_update if "boundary" in values else to_rename).append(area)
             outcome.updated[record.level] += 1
         else:
             outcome.unchanged[record.level] += 1
     Area.objects.bulk_create(to_create, batch_size=BATCH)
     if to_update:
         Area.objects.bulk_update(to_update, SAVED_FIELDS, batch_size=BATCH // 5)
+    if to_rename:
+        # Without a new boundary only the names and parent change; the deferred boundary is never read.
+        Area.objects.bulk_update(to_rename, ["name", "name_cy", "parent"], batch_size=BATCH)
 
 
 SAVED_FIELDS = [
