@@ -151,3 +151,20 @@ def test_the_gds_transport_font_is_never_downloaded(strict_page):
     family = page.locator("h1").evaluate("el => getComputedStyle(el).fontFamily")
     assert "GDS Transport" in family  # GOV.UK Frontend's rule still applies…
     assert not [url for url in fonts if "govuk-frontend/assets/fonts" in url]  # …but no font file is fetched
+
+
+def test_on_a_phone_the_menu_button_opens_the_navigation(browser_page, sign_in, assert_no_axe_violations):
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, Role.OFFICER.value)
+    toggle = page.locator(".govuk-service-navigation__toggle")
+    if toggle.count() == 0 or not toggle.is_visible():
+        # One section or none: GOV.UK Frontend shows the links without a menu button.
+        assert page.get_by_role("navigation", name="Menu").is_visible()
+    else:
+        sign_out = page.get_by_role("button", name="Sign out")
+        assert not sign_out.is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert sign_out.is_visible()
+    assert_no_axe_violations(page)
