@@ -242,3 +242,104 @@ def test_people_appears_in_the_navigation_and_on_home_for_officers_only(signed_i
     admin = make_user("admin", force, "administrator")
     body = signed_in(admin).get(reverse("core:home")).content.decode()
     assert reverse("people:list") not in body
+
+
+def test_the_list_pages_and_audits_only_the_people_on_the_page_shown(signed_in, officer, make_person, monkeypatch):
+    from upstream.people import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    people = [make_person(officer, surname=f"Person{n}") for n in range(5)]
+    client = signed_in(officer)
+    first = client.get(reverse("people:list"))
+    second = client.get(reverse("people:list"), {"page": "2"})
+    assert "Person0" in first.content.decode()
+    assert "Person0" not in second.content.decode()
+    assert "Person2" in second.content.decode()
+    assert 'rel="next"' in first.content.decode()
+    first_event, second_event = events(AuditTag.PEOPLE_PERSON_LIST)
+    assert first_event.detail["ids"] == [people[0].pk, people[1].pk]
+    assert second_event.detail["ids"] == [people[2].pk, people[3].pk]
+    assert client.get(reverse("people:list"), {"page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("dob", "expected"),
+    [
+        (("", "", "1987"), (dt.date(1987, 1, 1), "year")),
+        (("", "6", "1987"), (dt.date(1987, 6, 1), "month")),
+        (("14", "6", "1987"), (dt.date(1987, 6, 14), "day")),
+        (("", "", ""), (None, "")),
+    ],
+)
+def test_a_date_of_birth_may_be_partly_known(signed_in, officer, dob, expected):
+    day, month, year = dob
+    response = signed_in(officer).post(
+        reverse("people:add"),
+        {
+            "surname": "Durbeyfield",
+            "dob_day": day,
+            "dob_month": month,
+            "dob_year": year,
+            "sex": "U",
+            "legal_regime": "law_enforcement",
+            "purpose": "missing person enquiry",
+            "retention_class": "casework",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.date_of_birth, person.date_of_birth_precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("dob", "message"),
+    [
+        (("14", "", "1987"), "must include a month"),
+        (("14", "6", ""), "must include a year"),
+        (("", "", "87"), "4 numbers"),
+        (("1", "1", "2999"), "in the past"),
+    ],
+)
+def test_an_impossible_date_of_birth_is_explained(signed_in, officer, dob, message):
+    day, month, year = dob
+    response = signed_in(officer).post(
+        reverse("people:add"),
+        {
+            "surname": "Durbeyfield",
+            "dob_day": day,
+            "dob_month": month,
+            "dob_year": year,
+            "sex": "U",
+            "legal_regime": "law_enforcement",
+            "purpose": "p",
+            "retention_class": "casework",
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_sharing_until_a_past_day_is_refused(signed_in, supervisor, person, council):
+    response = signed_in(supervisor).post(
+        reverse("people:share", args=[person.pk]),
+        {
+            "organisation": council.pk,
+            "purpose": "early help",
+            "expires_day": "1",
+            "expires_month": "1",
+            "expires_year": "2020",
+        },
+    )
+    assert response.status_code == 400
+    assert "today or in the future" in response.content.decode()
+    assert not AccessGrant.objects.exists()
+
+
+def test_an_erased_person_cannot_be_edited_through_the_pages(signed_in, supervisor, person):
+    services.erase_person(actor=supervisor, person=person, reason="retention period ended")
+    client = signed_in(supervisor)
+    response = client.get(reverse("people:edit", args=[person.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("people:detail", args=[person.pk])
+    assert "cannot be changed" in response.content.decode()
+    assert reverse("people:edit", args=[person.pk]) not in response.content.decode()

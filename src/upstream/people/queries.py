@@ -57,9 +57,10 @@ def people_in_scope(actor: Any, action: str = policies.PERSON_VIEW) -> QuerySet[
     return scoped(actor, action, Person.objects.all())
 
 
-def list_people(actor: Any, *, search: str | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> PeoplePage:
+def list_people(actor: Any, *, search: str | None = None, page: int = 1, page_size: int | None = None) -> PeoplePage:
     """Returns one page of the people the actor may see, auditing the list as one consultation."""
     require(actor, policies.PERSON_VIEW)
+    page_size = page_size or PAGE_SIZE
     queryset = people_in_scope(actor).filter(erased_at__isnull=True).select_related("controller")
     if search and search.strip():
         queryset = _search(queryset, search.strip())
