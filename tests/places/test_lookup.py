@@ -69,3 +69,31 @@ def test_a_boundary_changed_elsewhere_is_not_answered_from_the_cache(calderdale)
     assert find_neighbourhood(point.y, point.x) is None
     new_point = moved.representative_point()
     assert find_neighbourhood(new_point.y, new_point.x).code == code
+
+
+def test_an_index_places_many_points_as_the_single_lookup_does(calderdale):
+    from upstream.places.lookup import NeighbourhoodIndex
+
+    features = lsoa_features()
+    points = [shape(f["geometry"]).representative_point() for f in features]
+    force = Area.objects.get(code="force:west-yorkshire")
+    index = NeighbourhoodIndex.load(force)
+    assert len(index) == 128
+    latitudes = [p.y for p in points] + [51.5074]
+    longitudes = [p.x for p in points] + [-0.1278]
+    codes = index.codes_for(latitudes, longitudes)
+    assert codes[:-1] == [f["properties"]["LSOA11CD"] for f in features]
+    assert codes[-1] is None
+    for lat, lon, code in list(zip(latitudes, longitudes, codes, strict=True))[::16]:
+        found = find_neighbourhood(lat, lon)
+        assert (found.code if found else None) == code
+
+
+def test_an_index_of_another_force_holds_none_of_these(calderdale):
+    from upstream.places.lookup import NeighbourhoodIndex
+    from upstream.places.services import ensure_force_area
+
+    other, _ = ensure_force_area(name="Elsewhere")
+    index = NeighbourhoodIndex.load(other)
+    assert len(index) == 0
+    assert index.codes_for([53.7], [-1.9]) == [None]
