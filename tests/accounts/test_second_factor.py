@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 
 import pytest
 from accounts_helpers import PASSWORD, audit_tags, code_for, enrol, give_password, sign_in_fully, wrong_code_for
 from django.urls import reverse
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from upstream.accounts import mfa
 from upstream.core.audit import AuditTag
 from upstream.core.models import AuditEvent
 
@@ -262,3 +265,18 @@ def test_cancelling_between_password_and_code_signs_out_and_is_recorded(client, 
     event = AuditEvent.objects.get(tag=AuditTag.ACCOUNTS_USER_SIGN_OUT)
     assert event.actor_id == officer.pk
     assert client.get(reverse("accounts:two-factor"))["Location"] == reverse("accounts:sign-in")
+
+
+def test_the_typed_key_and_the_qr_code_carry_the_same_secret(client, officer):
+    give_password(client, "alice")
+    body = client.get(reverse("accounts:two-factor-set-up")).content.decode()
+    device = TOTPDevice.objects.get(user=officer)
+    typed = body.split('id="secret"')[1].split(">")[1].split("<")[0].replace(" ", "")
+    assert f"secret={typed}" in device.config_url
+    assert "issuer=Upstream" in device.config_url
+    # The QR code on the page is the one made from that address.
+    assert str(mfa.qr_code_svg(device)) in body
+    # An authenticator app given only the typed key produces a code the page accepts.
+    key = base64.b32decode(typed + "=" * (-len(typed) % 8))
+    code = f"{totp(key, step=30, t0=0, digits=6):06d}"
+    assert client.post(reverse("accounts:two-factor-set-up"), {"code": code}).status_code == 302
