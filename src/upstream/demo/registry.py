@@ -72,9 +72,11 @@ def _module_steps(module: ModuleType) -> DemoStep:
 
 
 def discover_steps() -> list[DemoStep]:
-    """Returns every demo step: the built-in ones and each installed app's ``demo`` module, in order."""
+    """Returns every demo step: the built-in ones and each installed Upstream app's ``demo`` module, in order."""
     modules = [importlib.import_module(name) for name in BUILT_IN_STEPS]
     for config in apps.get_app_configs():
+        if not config.name.startswith("upstream."):
+            continue  # a third-party app's "demo" module is not one of ours
         dotted = f"{config.name}.demo"
         # find_spec first, so an app without a demo module is skipped but an error inside one is not hidden.
         if dotted not in BUILT_IN_STEPS and importlib.util.find_spec(dotted) is not None:
