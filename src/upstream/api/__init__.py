@@ -22,5 +22,9 @@ def _mount_routers() -> None:
 
     api.add_router("/hsds/", hsds_router)
 
+    from upstream.referrals.api import router as referrals_router
+
+    api.add_router("/referrals/", referrals_router)
+
 
 _mount_routers()

@@ -2,14 +2,479 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from upstream.accounts.middleware import public_page
+from upstream.core.policy import PermissionDenied, can, require, roles_of
+from upstream.directory.models import Service
+from upstream.directory.vocab import NEED_CATEGORIES
+from upstream.people import policies as people_policies
+from upstream.people import queries as people_queries
+from upstream.people import services as people_services
+from upstream.referrals import policies, queries, services, statistics
+from upstream.referrals.forms import BasisForm, MoveForm, PeriodForm, ReferralForm, SelfReferralForm
+from upstream.referrals.models import (
+    AgeBand,
+    ConsentBasis,
+    ConsentGivenBy,
+    DeclineReason,
+    LawfulBasis,
+    Outcome,
+    Programme,
+    Referral,
+    SourceKind,
+    Status,
+    Urgency,
+)
+
+SELF_REFERRAL_LIMIT = 5  # submissions per hour from one address
+SELF_REFERRAL_WINDOW = 3600
+SELF_REFERRAL_MAX_BYTES = 20_000
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _errors(form: Any) -> dict[str, str]:
+    return {name: str(errors[0]) for name, errors in form.errors.items()}
+
+
+def _detail_url(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "need_choices": list(NEED_CATEGORIES.items()),
+        "urgency_choices": Urgency.choices,
+        "source_choices": [c for c in SourceKind.choices if c[0] != SourceKind.SELF_REFERRAL],
+        "basis_choices": ConsentBasis.choices,
+        "given_by_choices": ConsentGivenBy.choices,
+        "lawful_basis_choices": LawfulBasis.choices,
+        "decline_choices": DeclineReason.choices,
+        "outcome_choices": [c for c in Outcome.choices if c[0] != Outcome.NOT_ENGAGED],
+        "age_band_choices": AgeBand.choices,
+        "status_choices": Status.choices,
+    }
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """Shows the referrals home: the inbox for receivers, what was sent for referrers."""
-    return HttpResponseRedirect(reverse("people:list"))
+    """Sends receivers to their inbox and referrers to what they sent."""
+    require(request.user, policies.REFERRAL_VIEW)
+    if roles_of(request.user) & policies.RECEIVING_ROLES:
+        return HttpResponseRedirect(reverse("referrals:inbox"))
+    return HttpResponseRedirect(reverse("referrals:sent"))
+
+
+def _list(request: HttpRequest, box: str) -> HttpResponse:
+    require(request.user, policies.REFERRAL_VIEW)
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "1"
+    page = queries.list_referrals(
+        request.user, box=box, status=status or None, overdue=overdue, page=_page_number(request)
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "box": box,
+            "page": page,
+            "status": status,
+            "overdue": overdue,
+            "overdue_ids": {r.pk for r in page.referrals if queries.is_overdue(r, today)},
+            "overdue_count": queries.overdue_count(request.user),
+            "can_create": can(request.user, policies.REFERRAL_CREATE),
+            "can_receive": bool(roles_of(request.user) & policies.RECEIVING_ROLES),
+            **_choices(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Shows the referrals sent to the user's organisation, with overdue ones flagged."""
+    return _list(request, "inbox")
+
+
+@login_required
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    """Shows the referrals the user's organisation made, with their status."""
+    return _list(request, "sent")
+
+
+def _target_from(request: HttpRequest) -> tuple[Service | None, Programme | None]:
+    data = request.POST if request.method == "POST" else request.GET
+    service_id = data.get("service", "")
+    programme_id = data.get("programme", "")
+    try:
+        if service_id:
+            return Service.objects.get(pk=service_id), None
+        if programme_id:
+            return None, Programme.objects.get(pk=int(programme_id))
+    except (Service.DoesNotExist, Programme.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """Makes a referral to a service (?service=ID) or a programme (?programme=ID), as a draft or sent at once."""
+    require(request.user, policies.REFERRAL_CREATE)
+    service, programme = _target_from(request)
+    initial: dict[str, Any] = {"urgency": Urgency.ROUTINE, "source_kind": SourceKind.OTHER}
+    if request.GET.get("person"):
+        initial["person_id"] = request.GET["person"]
+    form = ReferralForm(request.POST or None, initial=initial)
+    chosen_person = None
+    person_id = (form.data.get("person_id") if form.is_bound else initial.get("person_id")) or ""
+    if str(person_id).isdigit():
+        try:
+            chosen_person = people_queries.find_person(request.user, int(person_id))
+        except Http404:
+            chosen_person = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = _create_from_form(request, data, service, programme, chosen_person)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except services.ConflictError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if referral.status == Status.SENT:
+                messages.success(request, _("Referral %(ref)s sent") % {"ref": referral.reference})
+            else:
+                messages.success(request, _("Referral %(ref)s saved as a draft") % {"ref": referral.reference})
+            return HttpResponseRedirect(_detail_url(referral))
+    return render(
+        request,
+        "referrals/new.html",
+        {
+            "form": form,
+            "errors": _errors(form),
+            "service": service,
+            "programme": programme,
+            "chosen_person": chosen_person,
+            **_choices(),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _create_from_form(
+    request: HttpRequest, data: dict[str, Any], service: Service | None, programme: Programme | None, person: Any
+) -> Referral:
+    from django.db import transaction
+
+    with transaction.atomic():
+        if person is None:
+            # The fewest details the service needs; the officer can add more on the person's page later.
+            person = people_services.create_person(
+                actor=request.user,
+                legal_regime="law_enforcement" if "officer" in roles_of(request.user) else "uk_gdpr",
+                purpose=_("referral to %(target)s") % {"target": service or programme},
+                retention_class="casework",
+                forenames=data.get("forenames", ""),
+                surname=data.get("surname", ""),
+                date_of_birth=data.get("date_of_birth"),
+                sex=data.get("sex") or "U",
+                postcode=data.get("postcode", ""),
+                phone=data.get("phone", ""),
+            )
+        basis = data.get("consent_basis") or ""
+        referral = services.create_referral(
+            actor=request.user,
+            person=person,
+            service=service,
+            programme=programme,
+            reason=data["reason"],
+            need_categories=data.get("needs") or [],
+            urgency=data["urgency"],
+            source_kind=data["source_kind"],
+            source_reference=data.get("source_reference", ""),
+            consent_basis=basis,
+            consent_given_by=data.get("consent_given_by") or "",
+            consent_given_at=data.get("consent_given_at"),
+            consent_scope=data.get("consent_scope", ""),
+            lawful_basis=data.get("lawful_basis") or "",
+            lawful_basis_reason=data.get("lawful_basis_reason", ""),
+        )
+        if data.get("send_now"):
+            referral = services.send_referral(actor=request.user, referral=referral, expected_version=referral.version)
+    return referral
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Shows one referral: status, person, basis, history, and the moves this user may make."""
+    referral = queries.get_referral(request.user, referral_id)
+    moves = queries.allowed_moves(request.user, referral)
+    person = referral.person
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "history": queries.history_of(request.user, referral),
+            "moves": moves,
+            "overdue": queries.is_overdue(referral),
+            "person": person,
+            "can_open_person": person is not None and can(request.user, people_policies.PERSON_VIEW, person),
+            "needs_basis": referral.status == Status.DRAFT
+            and not referral.has_basis
+            and policies.on_referring_side(request.user, referral),
+            "need_labels": NEED_CATEGORIES,
+            **_choices(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Moves a referral to the status chosen, or says why it cannot."""
+    referral = queries.find_referral(request.user, referral_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the referral"))
+        return HttpResponseRedirect(_detail_url(referral))
+    data = form.cleaned_data
+    try:
+        moved = services.move_referral(
+            actor=request.user,
+            referral=referral.pk,
+            expected_version=data["version"],
+            to_status=data["to_status"],
+            note=data.get("note", ""),
+            decline_reason=data.get("decline_reason", ""),
+            outcome=data.get("outcome", ""),
+        )
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        messages.error(request, _("You cannot make that change to this referral."))
+    else:
+        messages.success(
+            request,
+            _("Referral %(ref)s is now %(status)s")
+            % {"ref": moved.reference, "status": str(moved.get_status_display()).lower()},
+        )
+    return HttpResponseRedirect(_detail_url(referral))
+
+
+@login_required
+@require_POST
+def basis(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Records consent or the lawful basis on a draft referral."""
+    referral = queries.find_referral(request.user, referral_id, action=policies.REFERRAL_SEND)
+    form = BasisForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(_errors(form).values())))
+        return HttpResponseRedirect(_detail_url(referral))
+    data = form.cleaned_data
+    try:
+        services.record_basis(
+            actor=request.user,
+            referral=referral,
+            expected_version=data["version"],
+            consent_basis=data["consent_basis"],
+            consent_given_by=data.get("consent_given_by") or "",
+            consent_given_at=data.get("consent_given_at"),
+            consent_scope=data.get("consent_scope", ""),
+            lawful_basis=data.get("lawful_basis") or "",
+            lawful_basis_reason=data.get("lawful_basis_reason", ""),
+        )
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Basis for sharing recorded"))
+    return HttpResponseRedirect(_detail_url(referral))
+
+
+# --- programmes ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    """Shows every programme with its places and waiting list."""
+    programmes = queries.list_programmes(request.user)
+    return render(
+        request,
+        "referrals/programmes.html",
+        {
+            "programmes": [(p, queries.programme_figures(p)) for p in programmes],
+            "can_refer": can(request.user, policies.REFERRAL_CREATE),
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Shows a programme: places, eligibility, conditions, and (to the organisation running it) enrolments."""
+    programme = queries.get_programme(request.user, programme_id)
+    return render(
+        request,
+        "referrals/programme.html",
+        {
+            "programme": programme,
+            "figures": queries.programme_figures(programme),
+            "enrolments": queries.enrolments_of(request.user, programme),
+            "can_refer": can(request.user, policies.REFERRAL_CREATE),
+            "need_labels": NEED_CATEGORIES,
+        },
+    )
+
+
+# --- statistics ------------------------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, PeriodForm]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to"), form
+    return None, None, form
+
+
+@login_required
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Shows referral statistics for the user's organisation, a table for each measure."""
+    require(request.user, policies.STATISTICS_VIEW)
+    date_from, date_to, form = _period(request)
+    stats = statistics.compute(request.user, date_from=date_from, date_to=date_to)
+    return render(
+        request,
+        "referrals/statistics.html",
+        {"stats": stats, "form": form, "errors": _errors(form), "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_GET
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """Returns the statistics as CSV; ?audience=external hides counts under five for sharing outside."""
+    require(request.user, policies.STATISTICS_VIEW)
+    date_from, date_to, _form = _period(request)
+    external = request.GET.get("audience", "external") != "internal"
+    text = statistics.export(request.user, suppress=external, date_from=date_from, date_to=date_to)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = "referral-statistics-shareable.csv" if external else "referral-statistics-internal.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- notifications ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Shows the user's notifications; posting marks them all as read."""
+    require(request.user, policies.REFERRAL_VIEW)
+    if request.method == "POST":
+        services.mark_notifications_read(actor=request.user)
+        messages.success(request, _("Notifications marked as read"))
+        return HttpResponseRedirect(reverse("referrals:notifications"))
+    return render(request, "referrals/notifications.html", {"notifications": queries.notifications_for(request.user)})
+
+
+# --- self-referral ---------------------------------------------------------------------------------------
+
+
+def _client_key(request: HttpRequest) -> str:
+    # The address is hashed before it is used as a cache key: the limiter needs to recognise a sender, not
+    # to keep their address.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "referrals:self:" + hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = _client_key(request)
+    count = cache.get(key, 0)
+    return bool(count >= SELF_REFERRAL_LIMIT)
+
+
+def _count_submission(request: HttpRequest) -> None:
+    key = _client_key(request)
+    if not cache.add(key, 1, SELF_REFERRAL_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, SELF_REFERRAL_WINDOW)
+
+
+@public_page
+@require_http_methods(["GET", "POST"])
+def self_referral(request: HttpRequest) -> HttpResponse:
+    """Lets a member of the public ask a service or programme for help."""
+    service, programme = _target_from(request)
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > SELF_REFERRAL_MAX_BYTES:
+            return render(request, "referrals/self_referral_refused.html", {"reason": "size"}, status=413)
+        if _rate_limited(request):
+            return render(request, "referrals/self_referral_refused.html", {"reason": "rate"}, status=429)
+        _count_submission(request)
+    form = SelfReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data.get("website"):
+            # A form filled in by a robot: it is told the same as a person, and nothing is stored.
+            return HttpResponseRedirect(reverse("referrals:self-referral-sent"))
+        try:
+            services.create_self_referral(
+                service=service,
+                programme=programme,
+                reason=data["reason"],
+                contact_name=data["contact_name"],
+                contact_phone=data.get("contact_phone", ""),
+                contact_email=data.get("contact_email", ""),
+                need_categories=data.get("needs") or [],
+                person_age_band=data.get("age_band") or AgeBand.UNKNOWN,
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            return HttpResponseRedirect(reverse("referrals:self-referral-sent"))
+    return render(
+        request,
+        "referrals/self_referral.html",
+        {"form": form, "errors": _errors(form), "service": service, "programme": programme, **_choices()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@public_page
+@require_GET
+def self_referral_sent(request: HttpRequest) -> HttpResponse:
+    """Tells a member of the public their request was sent."""
+    return render(request, "referrals/self_referral_sent.html", {})
