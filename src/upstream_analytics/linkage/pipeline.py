@@ -62,6 +62,8 @@ def run_link(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     con = engines.connect(engine)
+    if engine == "duckdb":
+        con.raw_sql("set enable_progress_bar = false")  # the command draws its own progress
     tables = store_tables(con, store_dir)
     say("Standardising names, dates of birth and addresses")
     records = standardised_records(con, tables)

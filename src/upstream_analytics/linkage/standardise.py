@@ -147,6 +147,11 @@ def standardise_locations(locations: ir.Table) -> ir.Table:
 
 
 def standardise_people(people: ir.Table, locations: ir.Table, nicknames: ir.Table) -> ir.Table:
+    """Returns person records standardised for linkage, with their blocking keys."""
+    return blocking_keys(standardise_names_dates_places(people, locations, nicknames))
+
+
+def standardise_names_dates_places(people: ir.Table, locations: ir.Table, nicknames: ir.Table) -> ir.Table:
     """Returns person records standardised for linkage: names, nickname-free forename, dob parts, sex, address."""
     people = _as_text(
         people,
@@ -171,13 +176,17 @@ def standardise_people(people: ir.Table, locations: ir.Table, nicknames: ir.Tabl
     )
     joined = joined.mutate(forename_canonical=joined.canonical.fill_null(joined.forename_std)).drop("canonical")
     locs = standardise_locations(locations)
-    with_place = joined.left_join(locs, joined.address_location_id == locs.location_id).select(
+    return joined.left_join(locs, joined.address_location_id == locs.location_id).select(
         *[joined[c] for c in joined.columns], locs.postcode_std, locs.address_std, locs.place_key
     )
-    return with_place.mutate(
-        surname_soundex=soundex(with_place.surname_std),
-        forename_soundex=soundex(with_place.forename_canonical),
-        postcode_outward=with_place.postcode_std.re_replace(r" .*$", ""),
+
+
+def blocking_keys(records: ir.Table) -> ir.Table:
+    """Returns standardised records with the keys blocking rules join on: Soundex of names, postcode district."""
+    return records.mutate(
+        surname_soundex=soundex(records.surname_std),
+        forename_soundex=soundex(records.forename_canonical),
+        postcode_outward=records.postcode_std.re_replace(r" .*$", ""),
     )
 
 
