@@ -178,3 +178,19 @@ def test_an_area_saved_without_a_boundary_keeps_the_one_it_has(calderdale):
     ward.refresh_from_db()
     assert ward.name == "Renamed"
     assert (ward.boundary, ward.boundary_hash) == (boundary, digest)
+
+
+def test_welsh_names_are_kept_and_shown_in_welsh(db, tmp_path, staff, signed_in):
+    from upstream.core.roles import Role
+
+    geometry = json.loads(CALDERDALE_WARDS.read_text())["features"][0]["geometry"]
+    welsh = tmp_path / "wards.geojson"
+    properties = {"WD13CD": "W05000999", "WD13CDO": "00XX", "WD13NM": "Newtown East", "WD13NMW": "Y Drenewydd Dwyrain"}
+    feature = {"type": "Feature", "properties": properties, "geometry": geometry}
+    welsh.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    import_boundaries(welsh, "--level", "ward", "--force", "Dyfed-Powys")
+    ward = Area.objects.get(code="W05000999")
+    assert (ward.name, ward.name_cy) == ("Newtown East", "Y Drenewydd Dwyrain")
+    assert ward.parent.code == "force:dyfed-powys"
+    body = signed_in(staff(Role.OFFICER)).get("/places/W05000999/").content.decode()
+    assert '<span lang="cy">Y Drenewydd Dwyrain</span>' in body
