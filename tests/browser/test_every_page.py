@@ -27,7 +27,7 @@ def _pages() -> list[str]:
         for route in (line.split(" ", 1)[1] for line in _routes.named_routes())
         if "<" not in route
         and not route.startswith(SKIPPED_PREFIXES)
-        and not route.endswith(".geojson")
+        and not route.endswith((".geojson", ".csv", ".json"))  # files, not pages
         and route not in SHELL
     ]
 
