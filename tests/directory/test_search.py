@@ -97,6 +97,7 @@ def test_open_at_uses_several_sessions_bank_holidays_and_closures():
     _service("Christmas lunch", hours=(("MO,TU,WE,TH,FR", "10:00", "14:00"),), open_on_bank_holidays=True)
     shut = _service("Shut this week", hours=(("MO,TU,WE,TH,FR", "09:00", "17:00"),))
     Schedule.objects.create(service=shut, closed=True, valid_from=dt.date(2026, 3, 2), valid_to=dt.date(2026, 3, 6))
+    refresh_service_index(service=shut)
     assert sorted(_names(SearchQuery(open_at=WEDNESDAY_11AM))) == ["Christmas lunch"]
     assert sorted(_names(SearchQuery(open_at=WEDNESDAY_11AM.replace(hour=14)))) == ["Split day"]
     assert sorted(_names(SearchQuery(open_at=WEDNESDAY_11AM.replace(hour=9, minute=30)))) == [

@@ -76,7 +76,7 @@ SPECS: dict[str, Spec] = {
         },
         parents={"organization": ("organization", "organization_id"), "program": ("program", "program_id")},
         required=("name",),
-        private=("filter_tokens", "is_free"),
+        private=("filter_tokens", "is_free", "opening_rules"),
     ),
     "service_at_location": Spec(
         m.ServiceAtLocation,

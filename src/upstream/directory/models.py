@@ -162,6 +162,8 @@ class Service(HSDSRecord):
     # Denormalised, for filtering on every database the same way: "|code|code|" (see search/base.py).
     filter_tokens = models.TextField(blank=True, editable=False)
     is_free = models.BooleanField(default=False, editable=False)
+    # The schedules of the service and its places, copied here so "open now" needs no second query.
+    opening_rules = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -37,7 +37,8 @@ def postcode_point(postcode: str) -> tuple[float, float] | None:
                 row = model._default_manager.filter(postcode=normal).values_list("latitude", "longitude").first()
                 if row:
                     return float(row[0]), float(row[1])
-    point = Address.objects.filter(postal_code__iexact=normal, location__latitude__isnull=False).aggregate(
+    # Exact match on the normalised form: it uses the index (imports keep postcodes as given, upper case).
+    point = Address.objects.filter(postal_code=normal, location__latitude__isnull=False).aggregate(
         lat=Avg("location__latitude"), lon=Avg("location__longitude")
     )
     if point["lat"] is None:

@@ -23,12 +23,13 @@ from upstream.directory.models import (
     Attribute,
     Language,
     ProblemReport,
+    Schedule,
     SearchLog,
     Service,
     ServiceText,
     TaxonomyTerm,
 )
-from upstream.directory.search.base import WORD, SearchQuery, filter_tokens_for
+from upstream.directory.search.base import SCHEDULE_FIELDS, WORD, SearchQuery, filter_tokens_for, rule_to_json
 from upstream.directory.search.vocabulary import forget
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -274,7 +275,9 @@ def refresh_service_index(*, service: Service) -> None:
     amounts = list(service.cost_options.values_list("amount", flat=True))
     is_free = not any(a for a in amounts if a is not None and a > 0) and not service.fees.strip()
     tokens = filter_tokens_for(service, languages)
-    Service.objects.filter(pk=service.pk).update(filter_tokens=tokens, is_free=is_free)
+    schedules = Schedule.objects.filter(Q(service_id=service.id) | Q(service_at_location__service_id=service.id))
+    rules = [rule_to_json(row) for row in schedules.values(*SCHEDULE_FIELDS)]
+    Service.objects.filter(pk=service.pk).update(filter_tokens=tokens, is_free=is_free, opening_rules=rules)
     term_ids = Attribute.objects.filter(link_id=service.id).values_list("taxonomy_term_id", flat=True)
     terms = list(TaxonomyTerm.objects.filter(id__in=term_ids).values_list("name", flat=True))
     places = []

@@ -11,7 +11,6 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,10 +18,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from upstream.directory.hours import is_open
-from upstream.directory.models import Location, Schedule, Service, ServiceAtLocation, ServiceStatus
+from upstream.directory.models import Location, Service, ServiceAtLocation, ServiceStatus
 
 MAX_TEXT = 200  # longer queries are cut: nobody types more, and it bounds the work
 TEXT_CANDIDATES = 2000
+FEW_MATCHES = 300
 EARTH_RADIUS_KM = 6371.0088
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -114,7 +114,6 @@ class SearchBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         """Returns one page of services matching the query, nearest or best first."""
-        qs: QuerySet[Service] = Service.objects.filter(status=ServiceStatus.ACTIVE)
         scores: dict[uuid.UUID, float] = {}
         corrected: list[str] = []
         words = query.words()
@@ -123,21 +122,31 @@ class SearchBackend:
             scores = dict(matches)
             if not scores:
                 return SearchPage([], 0, query.page, query.per_page, corrected)
+        qs = apply_filters(Service.objects.filter(status=ServiceStatus.ACTIVE), query)
+        # A few text matches are passed to the database; many are intersected here, which is cheaper than
+        # sending thousands of ids back in a query.
+        if scores and len(scores) <= FEW_MATCHES:
             qs = qs.filter(id__in=list(scores))
-        qs = apply_filters(qs, query)
-        box = None
         if query.near is not None and query.radius_km:
             box = _bounding_box(query.near, query.radius_km)
             qs = qs.filter(
                 service_at_locations__location__latitude__range=box[0],
                 service_at_locations__location__longitude__range=box[1],
-            ).distinct()
-        ids = list(qs.values_list("id", flat=True))
-        distances = _distances(ids, query.near, query.radius_km) if query.near else {}
+            )
+        distances = _nearest(qs, query.near, query.radius_km, scores or None) if query.near is not None else {}
+        if query.open_at is not None:
+            # One row per service and place: the dict keeps one per service.
+            rows = {
+                r[0]: r
+                for r in qs.values_list("id", "opening_rules", "open_on_bank_holidays")
+                if not scores or r[0] in scores
+            }
+            open_now = open_services(list(rows.values()), query.open_at)
+            ids = [i for i in rows if i in open_now]
+        else:
+            ids = list(dict.fromkeys(i for i in qs.values_list("id", flat=True) if not scores or i in scores))
         if query.near is not None and query.radius_km:
             ids = [i for i in ids if i in distances]
-        if query.open_at is not None:
-            ids = _open_at(ids, query.open_at)
         if query.near is not None:
             ids.sort(key=lambda i: (distances.get(i, math.inf), -scores.get(i, 0)))
         elif scores:
@@ -148,6 +157,21 @@ class SearchBackend:
         services = Service.objects.select_related("organization").in_bulk(page_ids)
         hits = [SearchHit(services[i], distances.get(i), scores.get(i, 0.0)) for i in page_ids if i in services]
         return SearchPage(hits, total, query.page, query.per_page, corrected)
+
+
+def _nearest(
+    qs: QuerySet[Service], near: tuple[float, float], radius_km: float | None, only: dict[uuid.UUID, float] | None
+) -> dict[uuid.UUID, float]:
+    """Returns each service's distance to its nearest located place (within the radius, if one is given)."""
+    best: dict[uuid.UUID, float] = {}
+    rows = qs.values_list("id", "service_at_locations__location__latitude", "service_at_locations__location__longitude")
+    for service_id, lat, lon in rows:
+        if lat is None or lon is None or (only is not None and service_id not in only):
+            continue
+        d = haversine_km(near[0], near[1], lat, lon)
+        if (radius_km is None or d <= radius_km) and d < best.get(service_id, math.inf):
+            best[service_id] = d
+    return best
 
 
 def apply_filters(qs: QuerySet[Service], query: SearchQuery) -> QuerySet[Service]:
@@ -201,16 +225,65 @@ def _distances(ids: list[uuid.UUID], near: tuple[float, float], radius_km: float
     return best
 
 
+SCHEDULE_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "dtstart",
+    "until",
+    "count",
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "opens_at",
+    "closes_at",
+    "closed",
+)
+_DATES = ("valid_from", "valid_to", "dtstart", "until")
+_TIMES = ("opens_at", "closes_at")
+
+
+class Rule:
+    """One schedule as "open now" reads it, rebuilt from Service.opening_rules."""
+
+    __slots__ = SCHEDULE_FIELDS
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        for name in SCHEDULE_FIELDS:
+            value = data.get(name)
+            if value and name in _DATES:
+                value = dt.date.fromisoformat(value)
+            elif value and name in _TIMES:
+                value = dt.time.fromisoformat(value)
+            setattr(self, name, value)
+
+
+def rule_to_json(row: dict[str, Any]) -> dict[str, Any]:
+    """Returns a schedule's fields as JSON for Service.opening_rules, leaving out what is empty."""
+    return {
+        k: (v.isoformat() if isinstance(v, (dt.date, dt.time)) else v)
+        for k, v in row.items()
+        if v not in (None, "", False)
+    }
+
+
+def open_services(rows: list[tuple[uuid.UUID, list[dict[str, Any]], bool]], at: dt.datetime) -> set[uuid.UUID]:
+    """Returns the ids of the services open at the moment (UK local time), from their opening rules."""
+    local = timezone.localtime(at) if timezone.is_aware(at) else at
+    return {
+        service_id
+        for service_id, rules, bank_holidays_too in rows
+        if is_open([Rule(r) for r in rules], local, open_on_bank_holidays=bank_holidays_too)
+    }
+
+
 def _open_at(ids: list[uuid.UUID], at: dt.datetime) -> list[uuid.UUID]:
     """Returns the services, of those given, open at the moment (UK local time)."""
-    local = timezone.localtime(at) if timezone.is_aware(at) else at
-    by_service: dict[uuid.UUID, list[Schedule]] = defaultdict(list)
-    schedules = Schedule.objects.filter(Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids))
-    for schedule in schedules.select_related("service_at_location"):
-        owner = schedule.service_id or schedule.service_at_location.service_id
-        by_service[owner].append(schedule)
-    holiday_ok = set(Service.objects.filter(id__in=ids, open_on_bank_holidays=True).values_list("id", flat=True))
-    return [i for i in ids if is_open(by_service.get(i, ()), local, open_on_bank_holidays=i in holiday_ok)]
+    if not ids:
+        return []
+    rows = list(Service.objects.filter(id__in=ids).values_list("id", "opening_rules", "open_on_bank_holidays"))
+    open_now = open_services(rows, at)
+    return [i for i in ids if i in open_now]
 
 
 def location_ids_near(near: tuple[float, float], radius_km: float) -> list[uuid.UUID]:
