@@ -54,6 +54,11 @@ def place_crimes(crimes: ibis.Table, lookup: ibis.Table) -> ibis.Table:
     )
 
 
+def incident_counts(placed: ibis.Table) -> ibis.Table:
+    """Returns (placement, area_code, crime_type, incidents): one pass that every profile figure comes from."""
+    return placed.group_by(["placement", "area_code", "crime_type"]).aggregate(incidents=_.count().cast("int64"))
+
+
 def placement_counts(placed: ibis.Table) -> ibis.Table:
     """Returns how many crimes and ASB incidents were located, unlocated or outside the force's areas."""
     return placed.group_by("placement").aggregate(

@@ -75,3 +75,19 @@ def test_months_present_are_the_forces_own(con, tmp_path):
     store = store_crimes(tmp_path, ROWS)
     months = aggregate.months_present(store.table(con), force_key="west-yorkshire")
     assert to_sorted_records(con, months) == [{"month": "2024-01"}, {"month": "2024-02"}, {"month": "2024-03"}]
+
+
+def test_the_one_pass_counts_agree_with_the_separate_aggregations(con, placed):
+    from upstream_analytics.places.pipeline import split_counts
+
+    by_type, totals, placement = split_counts(con.execute(aggregate.incident_counts(placed)), ["W1", "W2", "W3"])
+    separate_by_type = to_sorted_records(con, aggregate.counts_by_area_and_type(placed))
+    assert sorted(by_type.to_dict(orient="records"), key=lambda r: (r["area_code"], r["crime_type"])) == (
+        separate_by_type
+    )
+    assert totals.to_dict(orient="records") == to_sorted_records(
+        con, aggregate.area_totals(placed, aggregate.areas_table(["W1", "W2", "W3"]))
+    )
+    assert placement.reset_index().rename(columns={"index": "placement"}).to_dict(orient="records") == (
+        to_sorted_records(con, aggregate.placement_counts(placed))
+    )
