@@ -1,0 +1,369 @@
+"""The ACE triggers and prevention flags: pure functions on Ibis tables, the same answer on DuckDB and Spark.
+
+Inputs are the records store's tables (events, people, involvements, relationships), the linkage's
+people_resolved (person_id, resolved_person_id) and households (resolved_person_id, household_id, from, to).
+Every rule returns evidence rows: (resolved_person_id of the child, kind 'ace' or 'flag', name, event_id,
+day, code, member_id): the event behind the trigger and the household member involved, if any. Nothing
+about an area or its deprivation enters any rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+from dateutil.relativedelta import relativedelta
+
+from upstream_analytics.triggers.ruleset import RuleSet
+
+_NEVER_LOW = -10_000_000  # epoch days far before and after any record, for open-ended stays
+_NEVER_HIGH = 10_000_000
+_NO = ibis.literal(value=False)
+_FULL_DATE, _YEAR_MONTH, _YEAR = 10, 7, 4  # lengths of YYYY-MM-DD, YYYY-MM and YYYY
+EVIDENCE_COLUMNS = ("resolved_person_id", "kind", "name", "event_id", "day", "code", "member_id")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The look-back window: events after `start` (exclusive) up to and including `as_of`."""
+
+    start: dt.date
+    as_of: dt.date
+
+    @classmethod
+    def ending(cls, as_of: dt.date, months: int) -> Window:
+        """Returns the window of `months` months ending on `as_of`."""
+        return cls(as_of - relativedelta(months=months), as_of)
+
+
+def _ymd(day: ir.DateValue) -> ir.IntegerValue:
+    """Returns a date as the number YYYYMMDD, so ages compare the same way on every engine."""
+    return day.year() * 10000 + day.month() * 100 + day.day()
+
+
+def _has_any(flags: ir.StringValue, wanted: list[str]) -> ir.BooleanValue:
+    """Returns whether a ';'-separated flags value holds any of the wanted flags."""
+    if not wanted:
+        return ibis.literal(value=False)
+    padded = ";" + flags.fill_null("") + ";"
+    result: ir.BooleanValue = ibis.literal(value=False)
+    for flag in wanted:
+        result = result | padded.contains(f";{flag};")
+    return result
+
+
+def _in(column: ir.Value, codes: list[str]) -> ir.BooleanValue:
+    return column.isin(codes) if codes else ibis.literal(value=False)
+
+
+def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> ir.Table:
+    """Returns one row per resolved person: date of birth (YYYYMMDD and text), sex, ethnicity and area.
+
+    Each comes from the person's records: the fullest date of birth most records agree on (a partial one is
+    read as the first day of its month or year), and the value most records give for the others.
+    """
+    rec = people.join(resolved, "person_id")
+    dob = rec.date_of_birth.cast("string")
+    full = ibis.cases(
+        (dob.length() == _FULL_DATE, dob),
+        (dob.length() == _YEAR_MONTH, dob + "-01"),
+        (dob.length() == _YEAR, dob + "-01-01"),
+        else_=ibis.null("string"),
+    )
+    rec = rec.mutate(dob_text=full, dob_precision=ibis.ifelse(dob.length() == _FULL_DATE, 0, 1))
+    facts = rec.select("resolved_person_id").distinct()
+    dated = rec.filter(rec.dob_text.notnull())
+    counts = dated.group_by("resolved_person_id", "dob_text", "dob_precision").aggregate(n=ibis._.count())
+    order = ibis.window(
+        group_by=counts.resolved_person_id, order_by=[counts.dob_precision, ibis.desc(counts.n), counts.dob_text]
+    )
+    best = counts.mutate(rank=ibis.row_number().over(order))
+    best = best.filter(best["rank"] == 0).select(
+        "resolved_person_id",
+        date_of_birth="dob_text",
+        dob_ymd=best.dob_text.replace("-", "").cast("int64"),
+    )
+    facts = facts.left_join(best, "resolved_person_id").select(facts.resolved_person_id, "date_of_birth", "dob_ymd")
+    areas = rec.join(locations.select("location_id", "area_code"), rec.address_location_id == locations.location_id)
+    for column, table in (("sex", rec), ("ethnicity", rec), ("area_code", areas)):
+        valued = table.filter(table[column].notnull() & (table[column].cast("string") != ""))
+        n = valued.group_by("resolved_person_id", column).aggregate(n=ibis._.count())
+        w = ibis.window(group_by=n.resolved_person_id, order_by=[ibis.desc(n.n), n[column]])
+        top = n.mutate(rank=ibis.row_number().over(w))
+        top = top.filter(top["rank"] == 0).select("resolved_person_id", column)
+        facts = facts.left_join(top, "resolved_person_id").select(facts, top[column])
+    return facts
+
+
+def involvement_facts(events: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns every involvement with its resolved person and its event's day, codes, flags and outcome."""
+    ev = events.select(
+        "event_id",
+        "event_type",
+        "offence_code",
+        "flags",
+        "outcome",
+        "category",
+        "location_id",
+        day=events.occurred_at.cast("date"),
+    )
+    ev = ev.mutate(day_n=ev.day.epoch_days().cast("int64"), day_ymd=_ymd(ev.day))
+    inv = involvements.select("event_id", "person_id", "role", "relationship").join(resolved, "person_id")
+    inv = inv.join(ev, "event_id")
+    return inv.select(
+        "event_id",
+        "resolved_person_id",
+        "role",
+        "relationship",
+        "event_type",
+        "offence_code",
+        "flags",
+        "outcome",
+        "category",
+        "location_id",
+        "day",
+        "day_n",
+        "day_ymd",
+    )
+
+
+def _within(inv: ir.Table, window: Window) -> ir.Table:
+    return inv.filter((inv.day > ibis.date(window.start)) & (inv.day <= ibis.date(window.as_of)))
+
+
+def _child_on_day(rows: ir.Table, facts: ir.Table, who: str, rules: RuleSet) -> ir.Table:
+    """Returns the rows whose person `who` was born by the event's day and under the child age on it."""
+    f = facts.select(_cid="resolved_person_id", _cdob="dob_ymd")
+    joined = rows.join(f, rows[who] == f._cid)
+    age = joined.day_ymd - joined._cdob
+    kept = joined.filter(joined._cdob.notnull() & (age >= 0) & (age < rules.number("child_age") * 10000))
+    return kept.drop("_cid", "_cdob")
+
+
+def household_pairs(households: ir.Table, rules: RuleSet) -> ir.Table:
+    """Returns (child, member, lo, hi): two people of one household and the days the member lived there.
+
+    A stay's ends are the first and last events that record it, widened by the rule set's tolerance; an open
+    end (no dated event) reaches any day.
+    """
+    tol = rules.number("stay_tolerance_days")
+    h = households.mutate(
+        lo=households["from"].cast("date").epoch_days().cast("int64") - tol,
+        hi=households["to"].cast("date").epoch_days().cast("int64") + tol,
+    )
+    h = h.mutate(lo=h.lo.fill_null(_NEVER_LOW), hi=h.hi.fill_null(_NEVER_HIGH))
+    c = h.select(child="resolved_person_id", household_id="household_id")
+    m = h.select(member="resolved_person_id", household_id="household_id", lo="lo", hi="hi")
+    pairs = c.join(m, "household_id")
+    pairs = pairs.filter(pairs.child != pairs.member)
+    return pairs.group_by("child", "member").aggregate(lo=pairs.lo.min(), hi=pairs.hi.max())
+
+
+def asserted_parents(relationships: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns (member, child) pairs the source asserts: PARENT_OF and CARER_OF links."""
+    rel = relationships.filter(relationships.relationship.isin(["PARENT_OF", "CARER_OF"]))
+    a = resolved.select(person_id_a="person_id", member="resolved_person_id")
+    b = resolved.select(person_id_b="person_id", child="resolved_person_id")
+    out = rel.join(a, "person_id_a").join(b, "person_id_b").select("member", "child")
+    return out.filter(out.member != out.child).distinct()
+
+
+def _household_events(
+    member_events: ir.Table, pairs: ir.Table, facts: ir.Table, parents: ir.Table, rules: RuleSet
+) -> ir.Table:
+    """Returns member events joined to each child living with the member that day, with `is_parent`."""
+    joined = member_events.join(pairs, member_events.resolved_person_id == pairs.member)
+    joined = joined.filter((joined.day_n >= joined.lo) & (joined.day_n <= joined.hi))
+    joined = joined.select(member_events, child=joined.child)
+    joined = _child_on_day(joined, facts, "child", rules)
+    mf = facts.select(_mid="resolved_person_id", _mdob="dob_ymd")
+    cf = facts.select(_kid="resolved_person_id", _kdob="dob_ymd")
+    joined = joined.left_join(mf, joined.resolved_person_id == mf._mid).drop("_mid")
+    joined = joined.join(cf, joined.child == cf._kid).drop("_kid")
+    flagged = parents.mutate(_asserted=ibis.literal(value=True))
+    joined = joined.left_join(
+        flagged, (joined.resolved_person_id == flagged.member) & (joined.child == flagged.child)
+    ).drop("member", "child_right")
+    gap = rules.number("parent_min_age_gap_years") * 10000
+    adult = (joined.day_ymd - joined._mdob) >= rules.number("child_age") * 10000
+    is_parent = (
+        joined._asserted.fill_null(_NO) | joined._mdob.isnull() | (adult & ((joined._kdob - joined._mdob) >= gap))
+    )
+    return joined.mutate(is_parent=is_parent).drop("_mdob", "_kdob", "_asserted")
+
+
+def _evidence(rows: ir.Table, child: str, kind: str, name: str, member: ir.Value | None = None) -> ir.Table:
+    code = ibis.coalesce(rows.offence_code.nullif(""), rows.event_type)
+    return rows.select(
+        resolved_person_id=rows[child],
+        kind=ibis.literal(kind),
+        name=ibis.literal(name),
+        event_id=rows.event_id,
+        day=rows.day.cast("string"),
+        code=code,
+        member_id=member if member is not None else ibis.null("string"),
+    )
+
+
+def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one block per ACE
+    inv_all: ir.Table,
+    facts: ir.Table,
+    households: ir.Table,
+    parents: ir.Table,
+    rules: RuleSet,
+    window: Window,
+) -> ir.Table:
+    """Returns the evidence rows of every ACE found for every child in the window."""
+    inv = _within(inv_all, window)
+    pairs = household_pairs(households, rules)
+    codes = rules.rule_codes
+    da_flags = codes("aces", "domestic_abuse", "flags")
+    involved = rules.codes("involved_roles")
+    out: list[ir.Table] = []
+
+    # Events of other household members that could make an ACE; narrowed first, so the join stays small.
+    alcohol = rules.rule("aces", "parental_alcohol_misuse")
+    alcohol_rows = inv.filter(
+        _has_any(inv.flags, codes("aces", "parental_alcohol_misuse", "flags"))
+        & _in(inv.role, codes("aces", "parental_alcohol_misuse", "roles"))
+    )
+    alcohol_rows = alcohol_rows.select("resolved_person_id", "event_id", "day_n").distinct()
+    span = ibis.window(
+        group_by=alcohol_rows.resolved_person_id,
+        order_by=alcohol_rows.day_n,
+        range=(-(int(alcohol["within_days"])), 0),
+    )
+    counted = alcohol_rows.mutate(n_recent=alcohol_rows.event_id.count().over(span))
+    alcohol_hits = counted.filter(counted.n_recent >= int(alcohol["min_events"])).select(
+        "resolved_person_id", "event_id", alcohol_hit=ibis.literal(value=True)
+    )
+    sep_events = inv.filter(_in(inv.relationship, codes("aces", "parental_separation", "relationships")))
+    sep_events = sep_events.select("event_id", sep_hit=ibis.literal(value=True)).distinct()
+    marked = inv.left_join(alcohol_hits, ["resolved_person_id", "event_id"]).drop(
+        "resolved_person_id_right", "event_id_right"
+    )
+    marked = marked.left_join(sep_events, "event_id").drop("event_id_right")
+    marked = marked.mutate(alcohol_hit=marked.alcohol_hit.fill_null(_NO), sep_hit=marked.sep_hit.fill_null(_NO))
+    m = marked
+    conds = {
+        "domestic_abuse": _has_any(m.flags, da_flags) & _in(m.role, involved),
+        "physical_abuse": _in(m.offence_code, codes("aces", "physical_abuse", "household_offences"))
+        & _in(m.role, rules.codes("offender_roles")),
+        "emotional_abuse": _in(m.offence_code, codes("aces", "emotional_abuse", "offences"))
+        & (
+            _has_any(m.flags, codes("aces", "emotional_abuse", "flags"))
+            if codes("aces", "emotional_abuse", "flags")
+            else True
+        )
+        & _in(m.role, involved),
+        "parental_imprisonment": _in(m.outcome, codes("aces", "parental_imprisonment", "outcomes"))
+        & _in(m.role, codes("aces", "parental_imprisonment", "roles")),
+        "parental_drug_misuse": _in(m.offence_code, codes("aces", "parental_drug_misuse", "offences"))
+        & _in(m.event_type, codes("aces", "parental_drug_misuse", "event_types"))
+        & _in(m.role, codes("aces", "parental_drug_misuse", "roles")),
+        "parental_alcohol_misuse": m.alcohol_hit,
+        "parental_mental_health": (
+            _in(m.event_type, codes("aces", "parental_mental_health", "event_types"))
+            | _has_any(m.flags, codes("aces", "parental_mental_health", "flags"))
+        )
+        & _in(m.role, codes("aces", "parental_mental_health", "roles")),
+        "parental_separation": m.sep_hit & _in(m.role, involved),
+    }
+    marked = marked.mutate(**{f"c_{k}": v for k, v in conds.items()})
+    any_cond: ir.BooleanValue = ibis.literal(value=False)
+    for key in conds:
+        any_cond = any_cond | marked[f"c_{key}"]
+    hh = _household_events(marked.filter(any_cond), pairs, facts, parents, rules)
+    member = hh.resolved_person_id
+    # Domestic abuse and emotional abuse: any other member of the household; the rest: a parent or carer.
+    out.append(_evidence(hh.filter(hh.c_domestic_abuse), "child", "ace", "domestic_abuse", member))
+    out.append(_evidence(hh.filter(hh.c_emotional_abuse), "child", "ace", "emotional_abuse", member))
+    for name in (
+        "parental_imprisonment",
+        "parental_drug_misuse",
+        "parental_alcohol_misuse",
+        "parental_mental_health",
+        "parental_separation",
+    ):
+        out.append(_evidence(hh.filter(hh[f"c_{name}"] & hh.is_parent), "child", "ace", name, member))  # noqa: PERF401
+
+    # The child's own events.
+    child_rows = _child_on_day(inv, facts, "resolved_person_id", rules)
+    present = child_rows.filter((child_rows.role == "CHILD_PRESENT") & _has_any(child_rows.flags, da_flags))
+    out.append(_evidence(present, "resolved_person_id", "ace", "domestic_abuse"))
+    victim = child_rows.filter(child_rows.role == "VICTIM")
+    out.append(
+        _evidence(
+            victim.filter(_in(victim.offence_code, codes("aces", "physical_abuse", "offences"))),
+            "resolved_person_id",
+            "ace",
+            "physical_abuse",
+        )
+    )
+    out.append(
+        _evidence(
+            victim.filter(_in(victim.offence_code, codes("aces", "sexual_abuse", "offences"))),
+            "resolved_person_id",
+            "ace",
+            "sexual_abuse",
+        )
+    )
+    # Violence against the child by a member of the household (the member is the suspect in that event).
+    by_member = hh.filter(hh.c_physical_abuse).select("event_id", "child", suspect="resolved_person_id")
+    hit = victim.join(
+        by_member, (victim.event_id == by_member.event_id) & (victim.resolved_person_id == by_member.child)
+    )
+    hit = hit.select(victim, suspect=hit.suspect)
+    out.append(_evidence(hit, "resolved_person_id", "ace", "physical_abuse", hit.suspect))
+    result = out[0]
+    for part in out[1:]:
+        result = result.union(part)
+    return result.distinct()
+
+
+def flag_evidence(inv_all: ir.Table, facts: ir.Table, aces: ir.Table, rules: RuleSet, window: Window) -> ir.Table:
+    """Returns the evidence rows of the prevention flags (they sit beside the score and never add to it)."""
+    inv = _within(inv_all, window)
+    child_rows = _child_on_day(inv, facts, "resolved_person_id", rules)
+    out: list[ir.Table] = []
+
+    missing = child_rows.filter((child_rows.role == "MISSING_PERSON") & (child_rows.event_type == "MISSING"))
+    episodes = missing.group_by("resolved_person_id").aggregate(episodes=missing.event_id.nunique())
+    repeat = episodes.filter(episodes.episodes >= int(rules.rule("flags", "repeat_missing")["min_episodes"]))
+    out.append(
+        _evidence(missing.semi_join(repeat, "resolved_person_id"), "resolved_person_id", "flag", "repeat_missing")
+    )
+
+    roles = rules.rule_codes("flags", "first_time_suspect", "roles")
+    ever = inv_all.filter(_in(inv_all.role, roles))
+    first = ever.group_by("resolved_person_id").aggregate(first_n=ever.day_n.min())
+    suspect = child_rows.filter(_in(child_rows.role, roles)).join(first, "resolved_person_id")
+    suspect = suspect.filter(suspect.day_n == suspect.first_n)
+    out.append(_evidence(suspect, "resolved_person_id", "flag", "first_time_suspect"))
+
+    exploited = child_rows.filter(_has_any(child_rows.flags, rules.rule_codes("flags", "exploitation", "flags")))
+    out.append(_evidence(exploited, "resolved_person_id", "flag", "exploitation"))
+
+    warrant_words = rules.rule_codes("flags", "drugs_warrant", "categories")
+    lowered = child_rows.category.fill_null("").lower()
+    is_warrant: ir.BooleanValue = ibis.literal(value=False)
+    for word in warrant_words:
+        is_warrant = is_warrant | lowered.contains(word.lower())
+    drugs = _has_any(child_rows.flags, rules.rule_codes("flags", "drugs_warrant", "flags")) | _in(
+        child_rows.offence_code, rules.rule_codes("flags", "drugs_warrant", "offences")
+    )
+    out.append(_evidence(child_rows.filter(is_warrant & drugs), "resolved_person_id", "flag", "drugs_warrant"))
+
+    violent = child_rows.filter(
+        (child_rows.role == "VICTIM")
+        & _in(child_rows.offence_code, rules.rule_codes("flags", "violence_outside_home", "offences"))
+    )
+    at_home = aces.filter(aces.name == "physical_abuse").select("resolved_person_id", "event_id")
+    violent = violent.anti_join(at_home, ["resolved_person_id", "event_id"])
+    out.append(_evidence(violent, "resolved_person_id", "flag", "violence_outside_home"))
+    result = out[0]
+    for part in out[1:]:
+        result = result.union(part)
+    return result.distinct()

@@ -1,0 +1,1 @@
+"""The shipped trigger rule sets (YAML), one file per version."""
