@@ -138,3 +138,42 @@ def test_command_prints_a_summary(examples_dir):
     out = StringIO()
     call_command("directory", "import-hsds", str(examples_dir), stdout=out, stderr=StringIO())
     assert "rejected 0" in out.getvalue()
+
+
+def test_imported_location_is_linked_to_its_neighbourhood_and_found_by_area(tmp_path):
+    from upstream.directory.search import SearchQuery, search
+    from upstream.places.geometry import digest
+    from upstream.places.models import Area, AreaLevel
+
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[-3.2, 51.4], [-3.1, 51.4], [-3.1, 51.5], [-3.2, 51.5], [-3.2, 51.4]]],
+    }
+    ward = Area.objects.create(level=AreaLevel.WARD, code="W05000001", name="A ward")
+    lsoa = Area.objects.create(
+        level=AreaLevel.NEIGHBOURHOOD,
+        code="W01000001",
+        name="A neighbourhood",
+        parent=ward,
+        boundary=square,
+        boundary_hash=digest(square),
+        min_latitude=51.4,
+        max_latitude=51.5,
+        min_longitude=-3.2,
+        max_longitude=-3.1,
+    )
+    location_id = str(uuid.uuid4())
+    doc = _service(
+        name="Ward food bank",
+        service_at_locations=[
+            {
+                "id": str(uuid.uuid4()),
+                "location": {"id": location_id, "location_type": "physical", "latitude": 51.45, "longitude": -3.15},
+            }
+        ],
+    )
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    assert import_hsds(actor=None, path=tmp_path / "s.json").rejected == []
+    assert Location.objects.get(pk=location_id).area == lsoa
+    assert [h.service.name for h in search(SearchQuery(area_code="W05000001")).hits] == ["Ward food bank"]
+    assert search(SearchQuery(area_code="W05000002")).hits == []

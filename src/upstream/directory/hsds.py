@@ -334,6 +334,12 @@ def upsert(kind: str, doc: Any, links: dict[str, Any], ctx: ImportContext) -> mo
             )
             values[f.attname] = None
     check_record(kind, values, ctx.warnings, record_id)
+    if kind == "location" and values.get("latitude") is not None and values.get("longitude") is not None:
+        # Ours, not HSDS: the neighbourhood the place is in, when boundaries are loaded (places app).
+        from upstream.places.lookup import find_neighbourhood
+
+        area = find_neighbourhood(values["latitude"], values["longitude"])
+        values["area_id"] = area.pk if area else None
     existing = spec.model._default_manager.filter(pk=record_id).first()
     if existing is None:
         for key in spec.required:
