@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,28 @@ def test_every_string_in_the_source_has_a_welsh_translation():
         + "\n  ".join(repr(m[1]) + (f" (context {m[0]!r})" if m[0] else "") for m in missing)
         + "\nRun `make extract-messages`, then write the Welsh msgstr for each (no fuzzy entries) and commit the .po."
     )
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+
+
+def test_every_welsh_translation_keeps_the_placeholders_of_its_english():
+    # A placeholder the English does not supply raises KeyError on the Welsh page; one dropped loses data.
+    with CATALOGUE.open("rb") as po_file:
+        catalogue = read_po(po_file, locale="cy")
+    wrong = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set().union(*(PLACEHOLDER.findall(i) for i in ids))
+        for string in strings:
+            if string and set(PLACEHOLDER.findall(string)) - expected:
+                wrong.append(f"{ids[0]!r} -> {string!r}: unknown placeholder")
+            elif string and not isinstance(message.id, tuple) and set(PLACEHOLDER.findall(string)) != expected:
+                wrong.append(f"{ids[0]!r} -> {string!r}: placeholders differ")
+    assert not wrong, "Fix these Welsh translations in the catalogue:\n  " + "\n  ".join(wrong)
 
 
 @pytest.mark.django_db
