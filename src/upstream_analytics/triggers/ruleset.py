@@ -1,6 +1,6 @@
 """The versioned trigger rule set (YAML): loading, validation with line numbers, and the last good version.
 
-A force edits thresholds and code lists in a copy of ``rules/v1.yaml``. A file that does not parse, or names
+A force edits thresholds and code lists in a copy of ``rulesets/v1.yaml``. A file that does not parse, or names
 a code list it does not define, is refused with the line and the reason; the run then uses the last rule set
 that loaded cleanly (kept in the data folder), or the shipped one, and says which ran.
 """
@@ -105,7 +105,7 @@ class LoadResult:
 
 def shipped_path() -> Path:
     """Returns the path of the rule set shipped with Upstream."""
-    return Path(str(resources.files("upstream_analytics.triggers") / "rules" / SHIPPED_NAME))
+    return Path(str(resources.files("upstream_analytics.triggers") / "rulesets" / SHIPPED_NAME))
 
 
 def _line(node: yaml.Node | None) -> int | None:
