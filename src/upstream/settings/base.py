@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "upstream.people",
     "upstream.referrals",
     "upstream.records",
+    "upstream.triggers",
+    "upstream.problems",
     "upstream.demo",  # `upstream demo`: runs each app's demo.py step (docs/demo.md)
 ]
 

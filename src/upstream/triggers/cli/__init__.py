@@ -1,0 +1,1 @@
+"""The `upstream triggers` subcommands, one module each."""
