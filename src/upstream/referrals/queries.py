@@ -235,3 +235,25 @@ def programme_figures(programme: Programme) -> dict[str, int]:
         "completed": counts[EnrolmentStatus.COMPLETED],
         "withdrawn": counts[EnrolmentStatus.WITHDRAWN],
     }
+
+
+def decline_signals(*, since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Returns declines for capacity or eligibility counted by service and need, for the directory's gap analysis.
+
+    Counts only, across every organisation: a service's capacity is a fact about the service, not a person.
+    """
+    from django.db.models import Count
+
+    queryset = Referral.objects.filter(decline_reason__in=["no_capacity", "not_eligible"], service__isnull=False)
+    if since is not None:
+        queryset = queryset.filter(declined_at__date__gte=since)
+    rows = queryset.values("service_id", "decline_reason", "need_categories").annotate(count=Count("pk"))
+    signals: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        for need in row["need_categories"] or [""]:
+            key = (str(row["service_id"]), row["decline_reason"], need)
+            signals[key] = signals.get(key, 0) + row["count"]
+    return [
+        {"service_id": service_id, "decline_reason": reason, "need_category": need, "count": count}
+        for (service_id, reason, need), count in sorted(signals.items())
+    ]

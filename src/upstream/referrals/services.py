@@ -28,6 +28,9 @@ from upstream.core import audit
 from upstream.core.models import AccessGrant
 from upstream.core.policy import PermissionDenied, can, require
 from upstream.people import policies as people_policies
+from upstream.people import services as people_services
+from upstream.people.models import Basis as RoleBasis
+from upstream.people.models import RecordRoleKind
 from upstream.referrals import policies
 from upstream.referrals.models import (
     STATUS_TIMESTAMP,
@@ -255,6 +258,16 @@ def create_referral(
         lawful_basis_reason=lawful_basis_reason.strip() if consent_basis == ConsentBasis.LAWFUL_BASIS else "",
     )
     _add_event(referral, actor=actor, from_status="", to_status=Status.DRAFT)
+    # The person's page lists the records they appear in; the referral is one, with them as its subject.
+    people_services.record_role(
+        actor=actor,
+        person=person,
+        record_type="referrals.referral",
+        record_id=referral.pk,
+        role=RecordRoleKind.SUBJECT,
+        basis=RoleBasis.FACT,
+        purpose=f"referral {referral.reference}",
+    )
     audit.record(
         actor=actor,
         tag=audit.AuditTag.REFERRALS_REFERRAL_CREATE,
