@@ -65,10 +65,12 @@ def choose_k(x: np.ndarray, *, seed: int = SEED) -> tuple[int, dict[int, float]]
     from sklearn.metrics import silhouette_score
 
     n = len(x)
+    # k-means cannot find more clusters than there are distinct points (areas with identical features).
+    distinct = len(np.unique(x, axis=0)) if n else 0
     scores: dict[int, float] = {}
     sample = min(n, 5000)
     for k in K_RANGE:
-        if k >= n:
+        if k >= n or k > distinct:
             break
         labels = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit_predict(x)
         if len(set(labels)) < 2:  # noqa: PLR2004 - a silhouette needs two clusters

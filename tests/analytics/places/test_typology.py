@@ -55,3 +55,9 @@ def test_the_typology_repeats_exactly():
 def test_vli_is_100_for_an_average_area():
     frame, _ = typology(indicators())
     assert abs(frame["vli"].mean() - 100) < 1e-3  # rounded to 3 places per area
+
+
+def test_areas_that_all_look_alike_form_one_group():
+    frame, explanation = typology(indicators().iloc[:5].assign(harm_rate=1.0, deprivation=0.5, demand_rate=1.0))
+    assert explanation["k"] == 1
+    assert set(frame["cluster"]) == {1}
