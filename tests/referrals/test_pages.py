@@ -227,3 +227,37 @@ def test_a_service_that_takes_no_self_referrals_says_so(client, service):
     response = client.post("/referrals/ask-for-help/", self_body(service))
     assert response.status_code == 400
     assert "does not take self-referrals" in response.content.decode()
+
+
+def test_the_running_organisation_completes_an_enrolment_and_the_queue_moves_up(
+    signed_in, programme, caseworker, make_user, council
+):
+    from upstream.people import services as people_services
+    from upstream.referrals.models import Enrolment
+
+    people = [
+        people_services.create_person(
+            actor=caseworker, legal_regime="uk_gdpr", purpose="p", retention_class="casework", surname=f"P{i}"
+        )
+        for i in range(3)
+    ]
+    enrolments = [services.enrol_person(actor=caseworker, programme=programme, person=p) for p in people]
+    client = signed_in(caseworker)
+    page = client.get(f"/referrals/programmes/{programme.pk}/").content.decode()
+    assert "P2" in page
+    response = client.post(f"/referrals/enrolments/{enrolments[0].pk}/", {"action": "complete", "outcome": "goals_met"})
+    assert response.status_code == 302
+    assert Enrolment.objects.get(pk=enrolments[2].pk).status == "enrolled"
+
+
+def test_another_organisation_cannot_touch_the_enrolments(signed_in, programme, caseworker, charity_caseworker):
+    from upstream.people import services as people_services
+
+    person = people_services.create_person(
+        actor=caseworker, legal_regime="uk_gdpr", purpose="p", retention_class="casework", surname="Q"
+    )
+    enrolment = services.enrol_person(actor=caseworker, programme=programme, person=person)
+    client = signed_in(charity_caseworker)
+    page = client.get(f"/referrals/programmes/{programme.pk}/").content.decode()
+    assert "Enrolments and waiting list" not in page
+    assert client.post(f"/referrals/enrolments/{enrolment.pk}/", {"action": "withdraw"}).status_code == 404

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:referral_id>/basis/", views.basis, name="basis"),
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),
+    path("enrolments/<int:enrolment_id>/", views.enrolment_update, name="enrolment"),
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics.csv", views.statistics_csv, name="statistics-csv"),
     path("notifications/", views.notifications, name="notifications"),

@@ -351,6 +351,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
             "enrolments": queries.enrolments_of(request.user, programme),
             "can_refer": can(request.user, policies.REFERRAL_CREATE),
             "need_labels": NEED_CATEGORIES,
+            "outcome_choices": Outcome.choices,
         },
     )
 
@@ -478,3 +479,37 @@ def self_referral(request: HttpRequest) -> HttpResponse:
 def self_referral_sent(request: HttpRequest) -> HttpResponse:
     """Tells a member of the public their request was sent."""
     return render(request, "referrals/self_referral_sent.html", {})
+
+
+@login_required
+@require_POST
+def enrolment_update(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """Completes or withdraws an enrolment; a freed place goes to the head of the waiting list."""
+    from upstream.referrals.models import Enrolment
+
+    require(request.user, policies.ENROLMENT_MANAGE)
+    enrolment = Enrolment.objects.select_related("programme").filter(pk=enrolment_id).first()
+    if enrolment is None or not can(request.user, policies.ENROLMENT_MANAGE, enrolment):
+        raise Http404
+    back = reverse("referrals:programme", args=[enrolment.programme_id])
+    action = request.POST.get("action", "")
+    try:
+        if action == "complete":
+            services.complete_enrolment(
+                actor=request.user,
+                enrolment=enrolment,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", "")[:4000],
+            )
+        elif action == "withdraw":
+            services.withdraw_enrolment(
+                actor=request.user, enrolment=enrolment, note=request.POST.get("note", "")[:4000]
+            )
+        else:
+            messages.error(request, _("Choose complete or withdraw"))
+            return HttpResponseRedirect(back)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Enrolment updated"))
+    return HttpResponseRedirect(back)
