@@ -43,6 +43,11 @@ def spark_session(master: str | None = None) -> Any:
             .config("spark.sql.ansi.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
         )
+        # Splink's string-similarity functions (Jaro-Winkler …) are Scala UDFs that must be on the classpath
+        # when the JVM starts.
+        from splink.backends.spark import similarity_jar_location
+
+        builder = builder.config("spark.jars", similarity_jar_location())
         _spark_session = builder.getOrCreate()
         _spark_session.sparkContext.setLogLevel("ERROR")
     return _spark_session

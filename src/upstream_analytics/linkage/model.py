@@ -144,10 +144,11 @@ def _blocking_rules() -> list[Any]:
     # they catch a match unless it differs on every key at once.
     return [
         block_on("pnc_std"),
-        block_on("surname_soundex", "dob_year"),
-        block_on("forename_canonical", "dob_full"),
+        block_on("surname_soundex", "dob_full"),
+        block_on("forename_soundex", "dob_full"),
+        block_on("forename_canonical", "surname_std", "dob_year"),
+        block_on("surname_soundex", "forename_soundex", "dob_year"),
         block_on("place_key", "forename_soundex"),
-        block_on("forename_canonical", "surname_std"),
         "l.forename_std = r.surname_std and l.surname_std = r.forename_std",
     ]
 
@@ -173,7 +174,8 @@ def _db_api(engine: str) -> Any:
 
         from upstream_analytics.engine import spark_session
 
-        return SparkAPI(spark_session=spark_session())
+        # Persisting in memory breaks lineage without a checkpoint folder to set up and clean.
+        return SparkAPI(spark_session=spark_session(), break_lineage_method="persist")
     import duckdb
     from splink import DuckDBAPI
 
@@ -242,13 +244,41 @@ def predict(
     from splink import Linker
 
     api = _db_api(engine)
-    settings_dict = dict(model or load_model())
-    settings_dict.pop("sql_dialect", None)
+    settings_dict = _for_engine(dict(model or load_model()), engine)
     linker = Linker(_register(api, engine, records), settings_dict, log_level=logging.WARNING)
     scored = linker.inference.predict(threshold_match_probability=floor)
     pairs = scored.as_pandas_dataframe()[["person_id_l", "person_id_r", "match_probability"]]
     links = pairs[pairs["match_probability"] >= threshold]
     return LinkResult(clusters=connected_components(records["person_id"], links), pairs=pairs)
+
+
+def _for_engine(model: dict[str, Any], engine: str) -> dict[str, Any]:
+    """Returns the model's settings written in the engine's SQL, with the trained parameters.
+
+    The JSON holds DuckDB SQL (double-quoted names, which Spark reads as strings), so for Spark the
+    settings are rebuilt from code in Spark's dialect and the trained values copied across, level by level.
+    """
+    model.pop("sql_dialect", None)
+    if engine != "spark":
+        return model
+    fresh: dict[str, Any] = settings().create_settings_dict("spark")
+    fresh["blocking_rules_to_generate_predictions"] = [
+        rule.create_blocking_rule_dict("spark") for rule in _spark_blocking_rules()
+    ]
+    for new, old in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability", "tf_adjustment_weight", "tf_minimum_u_value"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    fresh.pop("sql_dialect", None)
+    return fresh
+
+
+def _spark_blocking_rules() -> list[Any]:
+    from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+
+    return [to_blocking_rule_creator(rule) for rule in _blocking_rules()]
 
 
 def connected_components(person_ids: pd.Series, links: pd.DataFrame) -> pd.DataFrame:
