@@ -7,6 +7,7 @@ same rules on both and compare the results row for row (:func:`to_sorted_records
 from __future__ import annotations
 
 import os
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ def spark_session(master: str | None = None) -> Any:
             # Dates and times are compared in UTC on both engines, so a rule gives one answer.
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
+            # Tables Spark persists go to a scratch folder, never into the working directory.
+            .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="upstream-spark-warehouse-"))
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tempfile.gettempdir()}")
             .config("spark.sql.shuffle.partitions", os.environ.get("UPSTREAM_SPARK_PARTITIONS", "4"))
             .config("spark.driver.memory", os.environ.get("UPSTREAM_SPARK_DRIVER_MEMORY", "4g"))
             .config("spark.sql.ansi.enabled", "false")
