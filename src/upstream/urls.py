@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("upstream.referrals.urls")),
     path("places/", include("upstream.places.urls")),
     path("directory/", include("upstream.directory.urls")),
+    path("problems/", include("upstream.problems.urls")),
     path("api/", api.urls),
     path("support/admin/", admin.site.urls),
 ]

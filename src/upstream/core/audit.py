@@ -72,6 +72,16 @@ class AuditTag(StrEnum):
     REFERRALS_ENROLMENT_UPDATE = "referrals:enrolment:update"
     REFERRALS_STATISTICS_EXPORT = "referrals:statistics:export"
     REFERRALS_API_KEY_CREATE = "referrals:api-key:create"
+    PROBLEMS_PLAN_CREATE = "problems:plan:create"
+    PROBLEMS_PLAN_VIEW = "problems:plan:view"
+    PROBLEMS_PLAN_UPDATE = "problems:plan:update"
+    PROBLEMS_PLAN_MOVE = "problems:plan:move"
+    PROBLEMS_PLAN_PARTNER = "problems:plan:partner"
+    PROBLEMS_SCORE_OVERRIDE = "problems:score:override"
+    PROBLEMS_ACTION_CREATE = "problems:action:create"
+    PROBLEMS_ACTION_UPDATE = "problems:action:update"
+    PROBLEMS_SURVEY_ATTACH = "problems:survey:attach"
+    PROBLEMS_DASHBOARD_EXPORT = "problems:dashboard:export"
 
 
 TAG_OPERATIONS: dict[str, Operation] = {
@@ -110,6 +120,16 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.REFERRALS_ENROLMENT_UPDATE: Operation.ALTERATION,
     AuditTag.REFERRALS_STATISTICS_EXPORT: Operation.DISCLOSURE,
     AuditTag.REFERRALS_API_KEY_CREATE: Operation.SECURITY,
+    AuditTag.PROBLEMS_PLAN_CREATE: Operation.COLLECTION,
+    AuditTag.PROBLEMS_PLAN_VIEW: Operation.CONSULTATION,
+    AuditTag.PROBLEMS_PLAN_UPDATE: Operation.ALTERATION,
+    AuditTag.PROBLEMS_PLAN_MOVE: Operation.ALTERATION,
+    AuditTag.PROBLEMS_PLAN_PARTNER: Operation.DISCLOSURE,
+    AuditTag.PROBLEMS_SCORE_OVERRIDE: Operation.ALTERATION,
+    AuditTag.PROBLEMS_ACTION_CREATE: Operation.COLLECTION,
+    AuditTag.PROBLEMS_ACTION_UPDATE: Operation.ALTERATION,
+    AuditTag.PROBLEMS_SURVEY_ATTACH: Operation.COLLECTION,
+    AuditTag.PROBLEMS_DASHBOARD_EXPORT: Operation.DISCLOSURE,
 }
 
 
