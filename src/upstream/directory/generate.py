@@ -23,7 +23,7 @@ from upstream.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from upstream.directory.services import refresh_service_index
+from upstream.directory.services import refresh_services_index
 
 NEEDS = {
     "domestic-abuse": ("Domestic abuse support", "Safety planning, refuge referrals and an independent advocate."),
@@ -165,6 +165,5 @@ def generate_directory(count: int, *, seed: int = 1, today: dt.date | None = Non
             ("languages", Language),
         ):
             model.objects.bulk_create(batch[key], batch_size=1000)
-        for service in Service.objects.filter(id__in=ids).select_related("organization").iterator(chunk_size=1000):
-            refresh_service_index(service=service)
+        refresh_services_index(service_ids=ids)
     return ids

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from upstream.core import audit
@@ -21,11 +21,13 @@ from upstream.core.policy import require
 from upstream.directory import hsds
 from upstream.directory.models import (
     Attribute,
+    CostOption,
     Language,
     ProblemReport,
     Schedule,
     SearchLog,
     Service,
+    ServiceAtLocation,
     ServiceText,
     TaxonomyTerm,
 )
@@ -33,7 +35,8 @@ from upstream.directory.search.base import SCHEDULE_FIELDS, WORD, SearchQuery, f
 from upstream.directory.search.vocabulary import forget
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-SHORTEST_INDEXED_WORD = 4  # the typo corrector ignores shorter words anyway
+SHORTEST_INDEXED_WORD = 4
+INDEX_BATCH = 500  # the typo corrector ignores shorter words anyway
 
 # Tabular HSDS (CSV package or tabular.json): tables in an order where each row's parents come first.
 TABLE_KINDS = [
@@ -106,8 +109,7 @@ def import_hsds(*, actor: Any, path: Path, actor_label: str = "") -> ImportSumma
                 summary.updated += 1
             else:
                 summary.created += 1
-        for service in Service.objects.filter(id__in=ctx.services):
-            refresh_service_index(service=service)
+        refresh_services_index(service_ids=sorted(ctx.services))
         summary.warnings.extend(dict.fromkeys(ctx.warnings))
         audit.record(
             actor=actor,
@@ -267,43 +269,68 @@ def _clean_row(row: Any) -> Any:
 
 def refresh_service_index(*, service: Service) -> None:
     """Rebuilds a service's search words and filter tokens after any change to it or its parts."""
-    languages = list(
-        Language.objects.filter(
-            Q(service_id=service.id) | Q(location__service_at_locations__service_id=service.id)
-        ).values_list("code", flat=True)
-    )
-    amounts = list(service.cost_options.values_list("amount", flat=True))
-    is_free = not any(a for a in amounts if a is not None and a > 0) and not service.fees.strip()
-    tokens = filter_tokens_for(service, languages)
-    schedules = Schedule.objects.filter(Q(service_id=service.id) | Q(service_at_location__service_id=service.id))
-    rules = [rule_to_json(row) for row in schedules.values(*SCHEDULE_FIELDS)]
-    Service.objects.filter(pk=service.pk).update(filter_tokens=tokens, is_free=is_free, opening_rules=rules)
-    term_ids = Attribute.objects.filter(link_id=service.id).values_list("taxonomy_term_id", flat=True)
-    terms = list(TaxonomyTerm.objects.filter(id__in=term_ids).values_list("name", flat=True))
-    places = []
-    for sal in service.service_at_locations.select_related("location"):
-        if sal.location:
-            places.append(sal.location.name)
-            places.extend(f"{a.city} {a.postal_code}" for a in sal.location.addresses.all())
-    organization = service.organization.name if service.organization_id and service.organization else ""
-    body = "\n".join(
-        filter(
-            None,
-            [
-                service.name,
-                service.alternate_name,
-                organization,
-                service.description,
-                service.eligibility_description,
-                " ".join(n.replace("-", " ") for n in service.need_categories),
-                " ".join(g.replace("_", " ") for g in service.client_groups),
-                " ".join(terms),
-                " ".join(places),
-            ],
+    refresh_services_index(service_ids=[service.pk])
+
+
+def refresh_services_index(*, service_ids: list[uuid.UUID]) -> None:
+    """Rebuilds the search words, filter tokens and opening rules of many services, a batch at a time."""
+    for start in range(0, len(service_ids), INDEX_BATCH):
+        _refresh_batch(list(service_ids[start : start + INDEX_BATCH]))
+
+
+def _refresh_batch(ids: list[uuid.UUID]) -> None:
+    languages: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for owner, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
+        languages[owner].append(code)
+    for owner, code in Language.objects.filter(location__service_at_locations__service_id__in=ids).values_list(
+        "location__service_at_locations__service_id", "code"
+    ):
+        languages[owner].append(code)
+    charged = set(CostOption.objects.filter(service_id__in=ids, amount__gt=0).values_list("service_id", flat=True))
+    rules: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for row in Schedule.objects.filter(service_id__in=ids).values("service_id", *SCHEDULE_FIELDS):
+        rules[row.pop("service_id")].append(rule_to_json(row))
+    for row in Schedule.objects.filter(service_at_location__service_id__in=ids).values(
+        "service_at_location__service_id", *SCHEDULE_FIELDS
+    ):
+        rules[row.pop("service_at_location__service_id")].append(rule_to_json(row))
+    terms: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for link_id, name in Attribute.objects.filter(link_id__in=ids, taxonomy_term__isnull=False).values_list(
+        "link_id", "taxonomy_term__name"
+    ):
+        terms[link_id].append(name)
+    places: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for owner, name, city, postcode in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+        "service_id", "location__name", "location__addresses__city", "location__addresses__postal_code"
+    ):
+        places[owner].extend(filter(None, [name, city, postcode]))
+    services = list(Service.objects.filter(id__in=ids).select_related("organization"))
+    texts = []
+    for service in services:
+        service.filter_tokens = filter_tokens_for(service, languages[service.pk])
+        service.is_free = service.pk not in charged and not service.fees.strip()
+        service.opening_rules = rules[service.pk]
+        body = "\n".join(
+            filter(
+                None,
+                [
+                    service.name,
+                    service.alternate_name,
+                    service.organization.name if service.organization else "",
+                    service.description,
+                    service.eligibility_description,
+                    " ".join(n.replace("-", " ") for n in service.need_categories),
+                    " ".join(g.replace("_", " ") for g in service.client_groups),
+                    " ".join(terms[service.pk]),
+                    " ".join(dict.fromkeys(places[service.pk])),
+                ],
+            )
         )
-    )
-    vocabulary = " ".join(sorted({w.lower() for w in WORD.findall(body) if len(w) >= SHORTEST_INDEXED_WORD}))
-    ServiceText.objects.update_or_create(service=service, defaults={"body": body, "vocabulary": vocabulary})
+        vocabulary = " ".join(sorted({w.lower() for w in WORD.findall(body) if len(w) >= SHORTEST_INDEXED_WORD}))
+        texts.append(ServiceText(service=service, body=body, vocabulary=vocabulary))
+    Service.objects.bulk_update(services, ["filter_tokens", "is_free", "opening_rules"])
+    ServiceText.objects.filter(service_id__in=ids).delete()
+    ServiceText.objects.bulk_create(texts)
 
 
 def record_search(*, query: SearchQuery, result_count: int, channel: str = "web", area_code: str = "") -> None:

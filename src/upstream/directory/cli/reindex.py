@@ -17,10 +17,8 @@ def add_arguments(parser: CommandParser) -> None:
 def handle(command: BaseCommand, **_options: Any) -> None:
     """Rebuilds the index and says how many services it covered."""
     from upstream.directory.models import Service
-    from upstream.directory.services import refresh_service_index
+    from upstream.directory.services import refresh_services_index
 
-    count = 0
-    for service in Service.objects.all().iterator(chunk_size=500):
-        refresh_service_index(service=service)
-        count += 1
-    command.stdout.write(f"Reindexed {count} services.")
+    ids = list(Service.objects.values_list("id", flat=True))
+    refresh_services_index(service_ids=ids)
+    command.stdout.write(f"Reindexed {len(ids)} services.")
