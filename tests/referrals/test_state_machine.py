@@ -235,3 +235,23 @@ def test_any_sequence_of_moves_follows_the_table_exactly(moves, make_referral, o
             referral = stored
         assert ReferralEvent.objects.filter(referral=referral).count() == version
         transaction.set_rollback(True)
+
+
+def test_a_supervisor_erases_a_closed_referrals_details_and_it_still_counts(
+    make_referral, officer, caseworker, supervisor
+):
+    referral = drive(make_referral(), Status.COMPLETED, officer, caseworker)
+    with pytest.raises(services.PermissionDenied):
+        services.erase_referral(actor=officer, referral=referral, reason="retention period over")
+    erased = services.erase_referral(actor=supervisor, referral=referral, reason="retention period over")
+    assert (erased.reason, erased.outcome_note, erased.status) == ("", "", Status.COMPLETED)
+    assert erased.erased_at is not None
+    assert not ReferralEvent.objects.filter(referral=erased).exclude(note="").exists()
+    event = AuditEvent.objects.get(tag="referrals:referral:erase")
+    assert (event.operation, event.purpose) == ("erasure", "retention period over")
+
+
+def test_an_open_referral_cannot_be_erased(make_referral, supervisor):
+    referral = make_referral(actor=supervisor)
+    with pytest.raises(ValidationError, match="Only a closed referral"):
+        services.erase_referral(actor=supervisor, referral=referral, reason="x")

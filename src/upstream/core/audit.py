@@ -72,6 +72,7 @@ class AuditTag(StrEnum):
     REFERRALS_ENROLMENT_UPDATE = "referrals:enrolment:update"
     REFERRALS_STATISTICS_EXPORT = "referrals:statistics:export"
     REFERRALS_API_KEY_CREATE = "referrals:api-key:create"
+    REFERRALS_REFERRAL_ERASE = "referrals:referral:erase"
     PROBLEMS_PLAN_CREATE = "problems:plan:create"
     PROBLEMS_PLAN_VIEW = "problems:plan:view"
     PROBLEMS_PLAN_UPDATE = "problems:plan:update"
@@ -120,6 +121,7 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.REFERRALS_ENROLMENT_UPDATE: Operation.ALTERATION,
     AuditTag.REFERRALS_STATISTICS_EXPORT: Operation.DISCLOSURE,
     AuditTag.REFERRALS_API_KEY_CREATE: Operation.SECURITY,
+    AuditTag.REFERRALS_REFERRAL_ERASE: Operation.ERASURE,
     AuditTag.PROBLEMS_PLAN_CREATE: Operation.COLLECTION,
     AuditTag.PROBLEMS_PLAN_VIEW: Operation.CONSULTATION,
     AuditTag.PROBLEMS_PLAN_UPDATE: Operation.ALTERATION,

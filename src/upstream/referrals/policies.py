@@ -32,6 +32,7 @@ PROGRAMME_MANAGE = "referrals:programme:manage"
 ENROLMENT_VIEW = "referrals:enrolment:view"
 ENROLMENT_MANAGE = "referrals:enrolment:manage"
 SELF_REFER = "referrals:referral:self-refer"
+REFERRAL_ERASE = "referrals:referral:erase"
 
 REFERRING_ROLES = frozenset({Role.OFFICER, Role.CALL_HANDLER, Role.PARTNER_CASEWORKER, Role.SUPERVISOR})
 RECEIVING_ROLES = frozenset({Role.PARTNER_CASEWORKER, Role.SUPERVISOR})
@@ -47,6 +48,8 @@ allow(PROGRAMME_MANAGE, [Role.SUPERVISOR])
 allow(ENROLMENT_VIEW, RECEIVING_ROLES)
 allow(ENROLMENT_MANAGE, RECEIVING_ROLES)
 allow(SELF_REFER, ["public"])
+# Erasing what a closed referral says about a person is a supervisor's decision, as erasing a person is.
+allow(REFERRAL_ERASE, [Role.SUPERVISOR])
 
 # The status each receiving-side move leads to, and the one referrer-side move besides sending.
 RECEIVING_MOVES = frozenset(

@@ -33,6 +33,7 @@ from upstream.people.models import Basis as RoleBasis
 from upstream.people.models import RecordRoleKind
 from upstream.referrals import policies
 from upstream.referrals.models import (
+    CLOSED_STATUSES,
     STATUS_TIMESTAMP,
     TRANSITIONS,
     AgeBand,
@@ -615,6 +616,40 @@ def move_referral(  # noqa: PLR0911 - one return per status: a dispatch table in
     if to_status == Status.NOT_ENGAGED:
         return mark_not_engaged(**common, note=note)
     return withdraw_referral(**common, note=note, outcome=outcome)
+
+
+# The text fields of a referral that can say who a person is; erasure blanks them.
+ERASABLE_FIELDS = ("reason", "contact_name", "contact_phone", "contact_email", "outcome_note", "source_reference")
+
+
+@transaction.atomic
+def erase_referral(*, actor: Any, referral: Referral | int, reason: str) -> Referral:
+    """Returns the closed referral with its personal details blanked, kept for its history and statistics.
+
+    Nothing is deleted: the status, dates, service, age band and sex stay, so the statistics still count it,
+    and the audit log records who erased it and why. The person's own record is erased on the people pages.
+    """
+    current = _fresh(actor, referral, policies.REFERRAL_ERASE)
+    if not _either_side(actor, current):
+        raise PermissionDenied(actor, policies.REFERRAL_ERASE, current)
+    if current.status not in CLOSED_STATUSES:
+        raise ValidationError(_("Only a closed referral can be erased: close or withdraw it first."))
+    if not reason.strip():
+        raise ValidationError(_("Enter why the referral's details are being erased"))
+    if current.erased_at is not None:
+        return current
+    Referral.objects.filter(pk=current.pk).update(
+        **dict.fromkeys(ERASABLE_FIELDS, ""), erased_at=_now(), version=F("version") + 1, updated_at=_now()
+    )
+    ReferralEvent.objects.filter(referral_id=current.pk).update(note="")
+    audit.record(
+        actor=actor,
+        tag=audit.AuditTag.REFERRALS_REFERRAL_ERASE,
+        obj=current,
+        purpose=reason.strip()[:300],
+        detail={"fields": [*ERASABLE_FIELDS, "event notes"]},
+    )
+    return Referral.objects.get(pk=current.pk)
 
 
 # --- self-referral -------------------------------------------------------------------------------------

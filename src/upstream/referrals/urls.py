@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:referral_id>/", views.detail, name="detail"),
     path("<int:referral_id>/move/", views.move, name="move"),
     path("<int:referral_id>/basis/", views.basis, name="basis"),
+    path("<int:referral_id>/erase/", views.erase, name="erase"),
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),
     path("enrolments/<int:enrolment_id>/", views.enrolment_update, name="enrolment"),

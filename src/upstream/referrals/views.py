@@ -27,6 +27,7 @@ from upstream.people import services as people_services
 from upstream.referrals import policies, queries, services, statistics
 from upstream.referrals.forms import BasisForm, MoveForm, PeriodForm, ReferralForm, SelfReferralForm
 from upstream.referrals.models import (
+    CLOSED_STATUSES,
     AgeBand,
     ConsentBasis,
     ConsentGivenBy,
@@ -248,6 +249,9 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             and not referral.has_basis
             and policies.on_referring_side(request.user, referral),
             "need_labels": NEED_CATEGORIES,
+            "can_erase": referral.erased_at is None
+            and referral.status in CLOSED_STATUSES
+            and can(request.user, policies.REFERRAL_ERASE, referral),
             **_choices(),
         },
     )
@@ -513,3 +517,17 @@ def enrolment_update(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Enrolment updated"))
     return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def erase(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Erases a closed referral's personal details (supervisors), keeping its history and statistics."""
+    referral = queries.find_referral(request.user, referral_id, action=policies.REFERRAL_ERASE)
+    try:
+        services.erase_referral(actor=request.user, referral=referral, reason=request.POST.get("reason", "")[:300])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The referral's personal details have been erased"))
+    return HttpResponseRedirect(_detail_url(referral))
