@@ -72,3 +72,20 @@ def test_months_outside_the_range_are_counted_and_nothing_left_is_an_error():
 def test_a_missing_file_says_what_to_give(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         import_policeuk(tmp_path / "nope.csv")
+
+
+def test_lsoas_not_in_the_loaded_boundaries_are_counted(calderdale):
+    output = import_policeuk(REAL)
+    # Calderdale's 128 LSOAs are loaded; every other LSOA in the West Yorkshire file is not.
+    import csv
+    import json
+
+    from places_data import CALDERDALE_LSOAS
+
+    with CALDERDALE_LSOAS.open() as handle:
+        calderdale_codes = {f["properties"]["LSOA11CD"] for f in json.load(handle)["features"]}
+    with gzip.open(REAL, "rt", encoding="utf-8") as handle:
+        others = [r["LSOA code"] for r in csv.DictReader(handle) if r["LSOA code"]]
+    others = [code for code in others if code not in calderdale_codes]
+    assert f"{len(others):,} rows name {len(set(others)):,} LSOAs that are not in the loaded boundaries" in output
+    assert stored_rows() == 28537

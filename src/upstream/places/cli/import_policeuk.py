@@ -61,6 +61,23 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
+def report_unknown_lsoas(command: BaseCommand, partitions: dict[tuple[str, str], pd.DataFrame]) -> None:
+    """Says how many imported rows name an LSOA that is not among the loaded boundaries (kept, counted later)."""
+    from upstream.places.models import Area, AreaLevel
+
+    known = set(Area.objects.filter(level=AreaLevel.NEIGHBOURHOOD).values_list("code", flat=True))
+    if not known:
+        command.stdout.write("No LSOA boundaries are loaded yet: load them to analyse by area (import-boundaries).")
+        return
+    codes = pd.concat([frame["lsoa_code"] for frame in partitions.values()]).dropna()
+    unknown = codes[~codes.isin(known)]
+    if len(unknown):
+        command.stdout.write(
+            f"{len(unknown):,} rows name {unknown.nunique():,} LSOAs that are not in the loaded boundaries; they are "
+            "kept, and counted as outside the force in analyses until those boundaries are loaded."
+        )
+
+
 def handle(command: BaseCommand, **options: Any) -> None:  # noqa: C901 - read, report, switch: one story
     """Reads every file, reports what was kept and skipped, then switches the store to the new data."""
     first, last = options.get("first_month"), options.get("last_month")
@@ -117,6 +134,7 @@ def handle(command: BaseCommand, **options: Any) -> None:  # noqa: C901 - read, 
             f"  {labels[(key, month)]} {month}: {len(frame):,} rows, of which {asb:,} ASB and "
             f"{unlocated:,} with no LSOA{note}."
         )
+    report_unknown_lsoas(command, partitions)
     if skipped:
         command.stdout.write(f"Skipped {sum(skipped.values()):,} rows:")
         for reason, count in skipped.most_common():
