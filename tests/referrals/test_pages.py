@@ -261,3 +261,41 @@ def test_another_organisation_cannot_touch_the_enrolments(signed_in, programme, 
     page = client.get(f"/referrals/programmes/{programme.pk}/").content.decode()
     assert "Enrolments and waiting list" not in page
     assert client.post(f"/referrals/enrolments/{enrolment.pk}/", {"action": "withdraw"}).status_code == 404
+
+
+def test_a_supervisor_adds_a_programme_and_an_officer_may_not(signed_in, supervisor, officer):
+    from upstream.referrals.models import Programme
+
+    assert signed_in(officer).get("/referrals/programmes/add/").status_code == 403
+    client = signed_in(supervisor)
+    bad = client.post(
+        "/referrals/programmes/add/",
+        {
+            "name": "Course",
+            "places": "10",
+            "starts_on": "2026-01-01",
+            "ends_on": "2025-01-01",
+            "capacity_kind": "total",
+            "acknowledge_within_days": "5",
+        },
+    )
+    assert bad.status_code == 400
+    assert "The end must be on or after the start" in bad.content.decode()
+    response = client.post(
+        "/referrals/programmes/add/",
+        {
+            "name": "Course",
+            "places": "10",
+            "starts_on": "2026-01-01",
+            "capacity_kind": "total",
+            "acknowledge_within_days": "5",
+            "needs": ["debt"],
+        },
+    )
+    programme = Programme.objects.get()
+    assert response["Location"] == f"/referrals/programmes/{programme.pk}/"
+    assert (programme.organisation, programme.places, programme.need_categories) == (
+        supervisor.organisation,
+        10,
+        ["debt"],
+    )

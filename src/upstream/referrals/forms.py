@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from upstream.directory.vocab import NEED_CATEGORIES
 from upstream.referrals.models import (
     AgeBand,
+    CapacityKind,
     ConsentBasis,
     ConsentGivenBy,
     DeclineReason,
+    EligibleSex,
     LawfulBasis,
     Outcome,
     SourceKind,
@@ -175,3 +177,36 @@ class PeriodForm(forms.Form):
 
     date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+class ProgrammeForm(forms.Form):
+    """A new programme run by the user's organisation."""
+
+    name = forms.CharField(max_length=200, error_messages={"required": _("Enter the programme's name")})
+    description = forms.CharField(required=False, max_length=4000)
+    places = forms.IntegerField(
+        min_value=1, max_value=100_000, error_messages={"required": _("Enter how many places there are")}
+    )
+    capacity_kind = forms.ChoiceField(choices=CapacityKind.choices, initial=CapacityKind.CONCURRENT)
+    starts_on = forms.DateField(
+        input_formats=["%Y-%m-%d"], error_messages={"required": _("Enter when the programme starts, as YYYY-MM-DD")}
+    )
+    ends_on = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    minimum_age = forms.IntegerField(required=False, min_value=0, max_value=120)
+    maximum_age = forms.IntegerField(required=False, min_value=0, max_value=120)
+    eligible_sex = forms.ChoiceField(choices=EligibleSex.choices, required=False)
+    needs = forms.MultipleChoiceField(choices=NEED_CHOICES, required=False)
+    conditions = forms.CharField(required=False, max_length=2000)
+    acknowledge_within_days = forms.IntegerField(min_value=0, max_value=60, initial=5)
+    accepts_self_referrals = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """Returns the cleaned data; the end comes after the start and the ages are in order."""
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end must be on or after the start"))
+        low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if low is not None and high is not None and high < low:
+            self.add_error("maximum_age", _("The maximum age must be at least the minimum age"))
+        return cleaned

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:referral_id>/basis/", views.basis, name="basis"),
     path("<int:referral_id>/erase/", views.erase, name="erase"),
     path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/add/", views.programme_add, name="programme-add"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),
     path("enrolments/<int:enrolment_id>/", views.enrolment_update, name="enrolment"),
     path("statistics/", views.statistics_page, name="statistics"),

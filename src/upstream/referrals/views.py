@@ -25,7 +25,7 @@ from upstream.people import policies as people_policies
 from upstream.people import queries as people_queries
 from upstream.people import services as people_services
 from upstream.referrals import policies, queries, services, statistics
-from upstream.referrals.forms import BasisForm, MoveForm, PeriodForm, ReferralForm, SelfReferralForm
+from upstream.referrals.forms import BasisForm, MoveForm, PeriodForm, ProgrammeForm, ReferralForm, SelfReferralForm
 from upstream.referrals.models import (
     CLOSED_STATUSES,
     AgeBand,
@@ -337,6 +337,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "programmes": [(p, queries.programme_figures(p)) for p in programmes],
             "can_refer": can(request.user, policies.REFERRAL_CREATE),
+            "can_add": can(request.user, policies.PROGRAMME_MANAGE),
         },
     )
 
@@ -531,3 +532,41 @@ def erase(request: HttpRequest, referral_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The referral's personal details have been erased"))
     return HttpResponseRedirect(_detail_url(referral))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_add(request: HttpRequest) -> HttpResponse:
+    """Adds a programme run by the user's organisation (supervisors)."""
+    require(request.user, policies.PROGRAMME_MANAGE)
+    form = ProgrammeForm(request.POST or None, initial={"capacity_kind": "concurrent", "acknowledge_within_days": 5})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.create_programme(
+                actor=request.user,
+                name=data["name"],
+                description=data.get("description", ""),
+                places=data["places"],
+                capacity_kind=data["capacity_kind"],
+                starts_on=data["starts_on"],
+                ends_on=data.get("ends_on"),
+                minimum_age=data.get("minimum_age"),
+                maximum_age=data.get("maximum_age"),
+                eligible_sex=data.get("eligible_sex") or "",
+                need_categories=data.get("needs") or [],
+                conditions=data.get("conditions", ""),
+                acknowledge_within_days=data["acknowledge_within_days"],
+                accepts_self_referrals=data.get("accepts_self_referrals", False),
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Programme added"))
+            return HttpResponseRedirect(reverse("referrals:programme", args=[programme.pk]))
+    return render(
+        request,
+        "referrals/programme_form.html",
+        {"form": form, "errors": _errors(form), "need_choices": list(NEED_CATEGORIES.items())},
+        status=400 if form.is_bound and form.errors else 200,
+    )
