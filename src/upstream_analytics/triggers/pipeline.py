@@ -90,13 +90,37 @@ def _table(con: BaseBackend, name: str, frame: pd.DataFrame) -> ir.Table:
     return ibis.memtable(arrow)
 
 
-def compute(inputs: Inputs, ruleset: RuleSet, as_of: dt.date) -> tuple[dict[str, ir.Table], rules.Window]:
+def holder(con: BaseBackend) -> rules.Hold:
+    """Returns a function that computes a table once on the engine and hands back a table reading the result.
+
+    Without it the engines inline each shared step wherever it is used, and the SQL of the ACE rules grows to
+    hundreds of kilobytes. DuckDB keeps the result in memory (Arrow); Spark caches it as a temporary view.
+    """
+    if con.name == "pyspark":
+        session = engines.spark_session()
+
+        def hold_spark(table: ir.Table, name: str) -> ir.Table:
+            view = con.create_view(name, table, overwrite=True)
+            session.catalog.cacheTable(name)
+            return view
+
+        return hold_spark
+
+    def hold_duckdb(table: ir.Table, _name: str) -> ir.Table:
+        return ibis.memtable(con.to_pyarrow(table))
+
+    return hold_duckdb
+
+
+def compute(
+    inputs: Inputs, ruleset: RuleSet, as_of: dt.date, hold: rules.Hold = rules.as_is
+) -> tuple[dict[str, ir.Table], rules.Window]:
     """Returns the run's Ibis expressions by name, and the window they cover."""
     window = rules.Window.ending(as_of, ruleset.number("lookback_months"))
-    facts = rules.person_facts(inputs.people, inputs.resolved, inputs.locations)
-    inv = rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved)
-    parents = rules.asserted_parents(inputs.relationships, inputs.resolved)
-    aces = rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window)
+    facts = hold(rules.person_facts(inputs.people, inputs.resolved, inputs.locations), "trig_facts")
+    inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "trig_involvements")
+    parents = hold(rules.asserted_parents(inputs.relationships, inputs.resolved), "trig_parents")
+    aces = hold(rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window, hold), "trig_aces")
     flags = rules.flag_evidence(inv, facts, aces, ruleset, window)
     std = standardise.standardise_locations(inputs.locations).select("location_id", "place_key")
     places = std.join(inputs.locations.select("location_id", "address_line", "postcode", "area_code"), "location_id")
@@ -230,7 +254,7 @@ def run(
 ) -> Outputs:
     """Returns every output of a trigger run on one engine."""
     seconds: dict[str, float] = {}
-    exprs, window = compute(inputs, ruleset, as_of)
+    exprs, window = compute(inputs, ruleset, as_of, holder(con))
     frames: dict[str, Any] = {}
     for name, expr in exprs.items():
         mark = time.perf_counter()

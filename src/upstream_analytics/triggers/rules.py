@@ -10,6 +10,7 @@ about an area or its deprivation enters any rule.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -23,6 +24,14 @@ _NEVER_HIGH = 10_000_000
 _NO = ibis.literal(value=False)
 _FULL_DATE, _YEAR_MONTH, _YEAR = 10, 7, 4  # lengths of YYYY-MM-DD, YYYY-MM and YYYY
 EVIDENCE_COLUMNS = ("resolved_person_id", "kind", "name", "event_id", "day", "code", "member_id")
+
+
+Hold = Callable[[ir.Table, str], ir.Table]
+
+
+def as_is(table: ir.Table, _name: str) -> ir.Table:
+    """Returns the table unchanged: the rules' default, leaving materialisation to the caller."""
+    return table
 
 
 @dataclass(frozen=True)
@@ -214,10 +223,15 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     parents: ir.Table,
     rules: RuleSet,
     window: Window,
+    hold: Hold = as_is,
 ) -> ir.Table:
-    """Returns the evidence rows of every ACE found for every child in the window."""
+    """Returns the evidence rows of every ACE found for every child in the window.
+
+    `hold` materialises an intermediate table on the engine (the default leaves it as an expression); the
+    pipeline passes one, so the engines do not recompute the household join for every ACE.
+    """
     inv = _within(inv_all, window)
-    pairs = household_pairs(households, rules)
+    pairs = hold(household_pairs(households, rules), "trig_pairs")
     codes = rules.rule_codes
     da_flags = codes("aces", "domestic_abuse", "flags")
     involved = rules.codes("involved_roles")
@@ -275,7 +289,7 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     any_cond: ir.BooleanValue = ibis.literal(value=False)
     for key in conds:
         any_cond = any_cond | marked[f"c_{key}"]
-    hh = _household_events(marked.filter(any_cond), pairs, facts, parents, rules)
+    hh = hold(_household_events(marked.filter(any_cond), pairs, facts, parents, rules), "trig_household_events")
     member = hh.resolved_person_id
     # Domestic abuse and emotional abuse: any other member of the household; the rest: a parent or carer.
     out.append(_evidence(hh.filter(hh.c_domestic_abuse), "child", "ace", "domestic_abuse", member))
