@@ -14,6 +14,8 @@ from django.core.management.base import CommandError
 from upstream_analytics.places.policeuk import POLICEUK_COLUMNS
 from upstream_analytics.places.store import CrimeStore
 
+pytestmark = pytest.mark.django_db
+
 REAL = "/work/shared/data/policeuk/2017-07-west-yorkshire-street.csv.gz"
 HEADER = ",".join(POLICEUK_COLUMNS)
 
