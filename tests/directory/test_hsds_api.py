@@ -50,6 +50,8 @@ def test_services_page_has_the_official_shape(client, directory):
 def test_search_is_typo_tolerant_and_logged_without_the_point(client, directory):
     body = client.get("/api/hsds/services", {"search": "counseling"}).json()
     assert EXAMPLE in [s["id"] for s in body["contents"]]
+    log = SearchLog.objects.get()
+    assert (log.text, log.channel, log.result_count) == ("counseling", "api", body["total_items"])
 
 
 def test_filters_by_organization_and_modified_after(client, directory):
@@ -98,7 +100,7 @@ def test_injection_in_search_is_just_words(client, directory):
         for path in ("services", "organizations", "taxonomies", "taxonomy_terms", "service_at_locations"):
             assert client.get(f"/api/hsds/{path}", {"search": attack}).status_code == 200
     assert Service.objects.exists()
-    assert SearchLog.objects.count() == 0  # the API does not log; public page searches are logged
+    assert SearchLog.objects.filter(channel="api").count() == 10  # services and service_at_locations log
 
 
 def test_full_service_validates_against_the_official_schema(client, directory, schema_dir):

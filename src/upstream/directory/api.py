@@ -21,6 +21,8 @@ from ninja.errors import HttpError
 
 from upstream.directory import hsds, queries
 from upstream.directory.models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from upstream.directory.search.base import SearchQuery
+from upstream.directory.services import record_search
 
 router = Router(tags=["HSDS"], auth=None)
 
@@ -114,6 +116,17 @@ def _near(postcode: str | None, proximity: str | None) -> tuple[tuple[float, flo
     return point, radius
 
 
+def _log(search: str | None, postcode: str | None, near: tuple[float, float] | None, found: Any) -> None:
+    """Logs an API search by words or place (not plain listing), without the point or the full postcode."""
+    if not (search or near):
+        return
+    total = found.count() if isinstance(found, QuerySet) else len(found)
+    outward = queries.normalise_postcode(_clean(postcode)).split(" ")[0] if near else ""
+    record_search(
+        query=SearchQuery(text=_clean(search), near=near), result_count=total, channel="api", area_code=outward
+    )
+
+
 @router.get("/", summary="About this API")
 def about(request: HttpRequest) -> dict[str, Any]:
     """Returns the HSDS version, our profile and where the API description is."""
@@ -152,6 +165,7 @@ def services(
         near=near,
         radius_km=radius,
     )
+    _log(search, postcode, near, qs_or_list)
     if minimal:
         return _page(qs_or_list, page, per_page, lambda s: {"id": str(s.id), "name": s.name, "status": s.status})
     render = (lambda s: hsds.document("service", s)) if full else _service_summary
@@ -198,6 +212,7 @@ def service_at_locations(
         near=near,
         radius_km=radius,
     )
+    _log(search, postcode, near, records)
     if full:
         return _page(records, page, per_page, lambda sal: hsds.document("service_at_location", sal))
     return _page(records, page, per_page, _sal_summary)

@@ -23,6 +23,7 @@ from upstream.directory.models import Location, Service, ServiceAtLocation, Serv
 MAX_TEXT = 200  # longer queries are cut: nobody types more, and it bounds the work
 TEXT_CANDIDATES = 2000
 FEW_MATCHES = 300
+OPEN_BATCH = 5000  # ids per query, well under SQLite's limit on parameters
 EARTH_RADIUS_KM = 6371.0088
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -134,19 +135,13 @@ class SearchBackend:
                 service_at_locations__location__longitude__range=box[1],
             )
         distances = _nearest(qs, query.near, query.radius_km, scores or None) if query.near is not None else {}
-        if query.open_at is not None:
-            # One row per service and place: the dict keeps one per service.
-            rows = {
-                r[0]: r
-                for r in qs.values_list("id", "opening_rules", "open_on_bank_holidays")
-                if not scores or r[0] in scores
-            }
-            open_now = open_services(list(rows.values()), query.open_at)
-            ids = [i for i in rows if i in open_now]
+        if query.near is not None and query.radius_km:
+            ids = list(distances)
         else:
             ids = list(dict.fromkeys(i for i in qs.values_list("id", flat=True) if not scores or i in scores))
-        if query.near is not None and query.radius_km:
-            ids = [i for i in ids if i in distances]
+        # Opening rules are read last, for the few candidates left: decoding them is the costly part.
+        if query.open_at is not None:
+            ids = _open_at(ids, query.open_at)
         if query.near is not None:
             ids.sort(key=lambda i: (distances.get(i, math.inf), -scores.get(i, 0)))
         elif scores:
@@ -281,8 +276,11 @@ def _open_at(ids: list[uuid.UUID], at: dt.datetime) -> list[uuid.UUID]:
     """Returns the services, of those given, open at the moment (UK local time)."""
     if not ids:
         return []
-    rows = list(Service.objects.filter(id__in=ids).values_list("id", "opening_rules", "open_on_bank_holidays"))
-    open_now = open_services(rows, at)
+    open_now: set[uuid.UUID] = set()
+    for start in range(0, len(ids), OPEN_BATCH):
+        batch = ids[start : start + OPEN_BATCH]
+        rows = list(Service.objects.filter(id__in=batch).values_list("id", "opening_rules", "open_on_bank_holidays"))
+        open_now |= open_services(rows, at)
     return [i for i in ids if i in open_now]
 
 
