@@ -179,6 +179,44 @@ def asserted_parents(relationships: ir.Table, resolved: ir.Table) -> ir.Table:
     return out.filter(out.member != out.child).distinct()
 
 
+def partners(relationships: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns (a, b) partner pairs, both ways: PARTNER_OF links, and a PARTNER of an event's victim or subject."""
+    a = resolved.select(pa="person_id", a="resolved_person_id")
+    b = resolved.select(pb="person_id", b="resolved_person_id")
+    rel = relationships.filter(relationships.relationship == "PARTNER_OF")
+    asserted = rel.select(pa=rel.person_id_a, pb=rel.person_id_b)
+    partner = involvements.filter(involvements.relationship == "PARTNER").select("event_id", pa="person_id")
+    anchor = involvements.filter(involvements.role.isin(["VICTIM", "SUBJECT"])).select("event_id", pb="person_id")
+    seen = partner.join(anchor, "event_id").select("pa", "pb")
+    both = asserted.union(seen).join(a, "pa").join(b, "pb").select("a", "b")
+    both = both.union(both.select(a=both.b, b=both.a))
+    return both.filter(both.a != both.b).distinct()
+
+
+def carers(
+    asserted: ir.Table, partner_pairs: ir.Table, households: ir.Table, facts: ir.Table, rules: RuleSet
+) -> ir.Table:
+    """Returns (member, child): the source's parents and carers, and the partners of a child's parent.
+
+    A parent's partner living in the household (a step-parent) is a carer whatever their age; a parent here
+    is a household member the source calls a parent, or one old enough (the rule set's age gap) to be one.
+    """
+    pairs = household_pairs(households, rules)
+    mf = facts.select(_m="resolved_person_id", _mdob="dob_ymd")
+    cf = facts.select(_c="resolved_person_id", _cdob="dob_ymd")
+    aged = pairs.join(mf, pairs.member == mf._m).join(cf, pairs.child == cf._c)
+    gap = rules.number("parent_min_age_gap_years") * 10000
+    by_age = aged.filter(aged._mdob.notnull() & aged._cdob.notnull() & ((aged._cdob - aged._mdob) >= gap))
+    parent = by_age.select("member", "child").union(asserted.select("member", "child")).distinct()
+    step = partner_pairs.join(parent, partner_pairs.b == parent.member).select(
+        member=partner_pairs.a, child=parent.child
+    )
+    lived = pairs.select(_c2="child", _m2="member")
+    step = step.join(lived, (step.member == lived._m2) & (step.child == lived._c2))
+    out = asserted.select("member", "child").union(step.select("member", "child"))
+    return out.filter(out.member != out.child).distinct()
+
+
 def _household_events(
     member_events: ir.Table, pairs: ir.Table, facts: ir.Table, parents: ir.Table, rules: RuleSet
 ) -> ir.Table:
