@@ -108,11 +108,15 @@ def test_lsoa_analysis_writes_every_output_with_counts_that_add_up(loaded, tmp_p
 
 def test_ward_analysis_places_every_calderdale_crime_in_a_ward(loaded, tmp_path):
     analyse(tmp_path / "lsoa")
-    analyse(tmp_path / "ward", level="ward")
+    analyse(tmp_path / "ward", "--h3", level="ward")
     by_lsoa = pd.read_csv(tmp_path / "lsoa" / "area_indicators.csv")
     by_ward = pd.read_csv(tmp_path / "ward" / "area_indicators.csv")
     assert len(by_ward) == 17
     assert by_ward["crimes"].sum() == by_lsoa["crimes"].sum()
+    cells = pd.read_csv(tmp_path / "ward" / "hotspots_h3.csv")
+    manifest = json.loads((tmp_path / "ward" / "manifest.json").read_text())
+    left_out = sum(int(n.split()[0]) for n in manifest["notes"] if "fell in no H3 cell" in n)
+    assert cells["count"].sum() + left_out == by_ward["crimes"].sum()
     assert by_ward["population"].sum() == by_lsoa["population"].sum()
 
 

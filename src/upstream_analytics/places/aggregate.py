@@ -98,3 +98,9 @@ def monthly_counts(placed: ibis.Table) -> ibis.Table:
 def months_present(crimes: ibis.Table, *, force_key: str) -> ibis.Table:
     """Returns the months for which any crime of the force is stored, so gaps are not read as zero crime."""
     return crimes.filter(crimes.force_key == force_key).select("month").distinct()
+
+
+def point_counts(placed: ibis.Table) -> ibis.Table:
+    """Returns (longitude, latitude, crimes) for located crimes, ASB excluded: police.uk's snap points, few."""
+    located = placed.filter((placed.placement == LOCATED) & ~placed.is_asb & placed.longitude.notnull())  # noqa: PD004
+    return located.group_by(["longitude", "latitude"]).aggregate(crimes=_.count().cast("int64"))

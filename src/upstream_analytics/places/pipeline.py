@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from ibis.backends import BaseBackend
 
-from upstream_analytics.places import aggregate, allocation, change, concentration, hotspots, typology
+from upstream_analytics.places import aggregate, allocation, change, concentration, grid, hotspots, typology
 from upstream_analytics.places.policeuk import ASB
 from upstream_analytics.places.store import CrimeStore, file_digest, places_dir, read_deprivation
 
@@ -63,6 +63,7 @@ class AnalysisRequest:
     current_allocation: dict[str, int] | None = None
     permutations: int = hotspots.PERMUTATIONS
     seed: int = hotspots.SEED
+    h3_resolution: int | None = None  # hotspots on points in H3 hexagons as well, at this resolution
     steps: tuple[str, ...] = STEPS
     notes: list[str] = field(default_factory=list)
 
@@ -332,6 +333,29 @@ class _Run:
         else:
             spots = pd.DataFrame(columns=["area_code", "count", "gi_z", "gi_p", "moran_i", "moran_quadrant"])
         self.write_csv("hotspots", "hotspots.csv", spots.round(6))
+        if self.request.h3_resolution is not None and geometries:
+            self.step_grid_hotspots(geometries)
+
+    def step_grid_hotspots(self, geometries: dict[str, Any]) -> None:
+        """Writes Gi* and local Moran's I on crimes counted in H3 hexagons over the force's areas."""
+        request = self.request
+        current = aggregate.crimes_in_period(
+            self.crimes, force_key=request.force_key, first_month=request.first_month, last_month=request.last_month
+        )
+        points = self.con.execute(aggregate.point_counts(aggregate.place_crimes(current, self.lookup())))
+        cells = grid.grid_hotspots(
+            points,
+            geometries,
+            resolution=int(request.h3_resolution or grid.DEFAULT_RESOLUTION),
+            permutations=request.permutations,
+            seed=request.seed,
+        )
+        if cells.attrs.get("points_outside_cells"):
+            self.notes.append(
+                f"{cells.attrs['points_outside_cells']} located crimes fell in no H3 cell of the force "
+                "(their point lies just outside the union of the boundaries) and are left out of the H3 hotspots."
+            )
+        self.write_csv("hotspots_h3", "hotspots_h3.csv", cells.round(6))
 
     def step_change(self) -> None:
         """Writes each area's change against the previous period and a year ago."""
@@ -439,6 +463,7 @@ def _manifest(state: _Run, partitions: list[Any]) -> dict[str, Any]:
         "parameters": {
             "permutations": request.permutations,
             "seed": request.seed,
+            "h3_resolution": request.h3_resolution,
             "esda_alternative": "directed (esda's current default)",
             "officers": request.officers,
             "floor": request.floor,

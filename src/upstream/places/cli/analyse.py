@@ -69,6 +69,15 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--engine", choices=[e.value for e in EngineName], default=EngineName.DUCKDB.value)
     parser.add_argument("--permutations", type=int, default=PERMUTATIONS, help="For the hotspot tests (default 999).")
+    parser.add_argument(
+        "--h3",
+        dest="h3_resolution",
+        type=int,
+        nargs="?",
+        const=8,
+        metavar="RESOLUTION",
+        help="Also find hotspots on points, in H3 hexagons (resolution 8, about 0.7 km², unless given).",
+    )
     parser.add_argument("--seed", type=int, default=SEED, help="For permutations and clustering (fixed by default).")
 
 
@@ -266,6 +275,7 @@ def build_request(options: dict[str, Any], notes: list[str]) -> AnalysisRequest:
         current_allocation=current,
         permutations=options.get("permutations", PERMUTATIONS),
         seed=options.get("seed", SEED),
+        h3_resolution=options.get("h3_resolution"),
         notes=notes,
     )
 
