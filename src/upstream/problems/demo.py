@@ -102,8 +102,9 @@ def build(context: Any) -> dict[str, int]:
         wards = _wards_of(team)
         if not wards:
             continue
-        ward = wards[rng.randrange(len(wards))]
-        problem = PROBLEMS[rng.randrange(len(PROBLEMS))]
+        # Problems and wards rotate with the plan's number, so no two plans share a title.
+        ward = wards[(index // len(teams)) % len(wards)]
+        problem = PROBLEMS[index % len(PROBLEMS)]
         title = f"{problem[1]}, {ward.name}"
         good = rng.random() < 0.5  # noqa: PLR2004 - half the plans are done well
         if ProblemPlan.objects.filter(organisation=police, title=title).exists():
