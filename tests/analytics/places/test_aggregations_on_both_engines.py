@@ -91,3 +91,9 @@ def test_the_one_pass_counts_agree_with_the_separate_aggregations(con, placed):
     assert placement.reset_index().rename(columns={"index": "placement"}).to_dict(orient="records") == (
         to_sorted_records(con, aggregate.placement_counts(placed))
     )
+
+
+def test_point_counts_group_located_crimes_by_snap_point(con, placed):
+    assert to_sorted_records(con, aggregate.point_counts(placed)) == [
+        {"longitude": -1.5, "latitude": 53.8, "crimes": 4}
+    ]
