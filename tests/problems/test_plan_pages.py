@@ -181,3 +181,42 @@ def test_the_dashboard_page_has_a_table_for_each_figure(plan, supervisor, signed
     page = signed_in(supervisor).get("/problems/dashboard/").content.decode()
     for caption in ("Plans by stage", "Overdue actions", "Quality score distribution", "Top problem types"):
         assert caption in page
+
+
+def test_the_assessment_shows_the_change_against_the_comparison_area(closed_plan, other_ward, signed_in, supervisor):
+    # Comparison figures are entered before closing; a closed plan is read-only, so this builds one at assessment.
+    from problems_helpers import fill_analysis, fill_assessment, fill_response, fill_scanning, move
+
+    from upstream.problems.queries import measured_change
+
+    plan = services.create_plan(
+        actor=supervisor, title="Second problem", problem_type="asb", team=closed_plan.team, area=closed_plan.area,
+        supervisor=supervisor,
+    )  # fmt: skip
+    fill_scanning(plan, supervisor)
+    move(plan, supervisor, Stage.ANALYSIS)
+    plan, finding = fill_analysis(plan, supervisor)
+    move(plan, supervisor, Stage.RESPONSE)
+    fill_response(plan, supervisor, finding)
+    move(plan, supervisor, Stage.ASSESSMENT)
+    plan = fill_assessment(plan, supervisor)
+    plan = services.update_plan(
+        actor=supervisor, plan=plan, expected_version=plan.version, comparison_kind="comparison_area",
+        comparison_area=other_ward, comparison_baseline=100, comparison_after=95,
+    )  # fmt: skip
+    assert measured_change(plan).difference_in_differences == -31
+    page = signed_in(supervisor).get(f"/problems/{plan.pk}/").content.decode()
+    assert "-36.0 (-30.0%)" in page
+    assert "-31.0 (-26.3% beyond the comparison area)" in page
+
+
+def test_the_home_panel_counts_moves_waiting_for_the_supervisor(plan, officer, supervisor, call_handler):
+    from problems_helpers import fill_scanning, move
+
+    from upstream.problems.queries import waiting_for_approval
+
+    assert waiting_for_approval(supervisor) == 0
+    fill_scanning(plan, officer)
+    move(plan, officer, Stage.ANALYSIS)
+    assert waiting_for_approval(supervisor) == 1
+    assert waiting_for_approval(call_handler) is None
