@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import os
@@ -84,7 +85,7 @@ def find_table_file(folder: Path, table: str) -> Path | None:
 
 def _check_utf8(path: Path) -> None:
     """Raises ExtractError when the file is not UTF-8, naming the byte offset."""
-    decoder = __import__("codecs").getincrementaldecoder("utf-8")()
+    decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 22):
