@@ -102,3 +102,16 @@ def test_a_plan_is_started_and_its_scanning_filled_in_without_javascript(nojs_pa
     plan.refresh_from_db()
     assert (plan.who_harmed, plan.baseline_value) == ("Residents parking on the lane", 18)
     assert page.url.endswith(f"/problems/{plan.pk}/#scanning")
+
+
+def test_plan_pages_break_no_content_security_policy_rule(strict_page, sign_in):
+    page = strict_page
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    user = sign_in(page, "supervisor")
+    plan, *_rest = _world(user)
+    for path in ("/problems/", f"/problems/{plan.pk}/", f"/problems/{plan.pk}/stage/scanning/", "/problems/dashboard/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert not problems, "\n".join(problems)
