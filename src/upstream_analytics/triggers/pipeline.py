@@ -117,12 +117,12 @@ def compute(
 ) -> tuple[dict[str, ir.Table], rules.Window]:
     """Returns the run's Ibis expressions by name, and the window they cover."""
     window = rules.Window.ending(as_of, ruleset.number("lookback_months"))
-    facts = hold(rules.person_facts(inputs.people, inputs.resolved, inputs.locations), "trig_facts")
-    inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "trig_involvements")
+    facts = hold(rules.person_facts(inputs.people, inputs.resolved, inputs.locations), "held_facts")
+    inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "held_involvements")
     asserted = rules.asserted_parents(inputs.relationships, inputs.resolved)
     partner_pairs = rules.partners(inputs.relationships, inputs.involvements, inputs.resolved)
-    parents = hold(rules.carers(asserted, partner_pairs, inputs.households, facts, ruleset), "trig_parents")
-    aces = hold(rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window, hold), "trig_aces")
+    parents = hold(rules.carers(asserted, partner_pairs, inputs.households, facts, ruleset), "held_parents")
+    aces = hold(rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window, hold), "held_aces")
     flags = rules.flag_evidence(inv, facts, aces, ruleset, window)
     std = standardise.standardise_locations(inputs.locations).select("location_id", "place_key")
     places = std.join(inputs.locations.select("location_id", "address_line", "postcode", "area_code"), "location_id")

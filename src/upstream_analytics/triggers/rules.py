@@ -269,7 +269,7 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     pipeline passes one, so the engines do not recompute the household join for every ACE.
     """
     inv = _within(inv_all, window)
-    pairs = hold(household_pairs(households, rules), "trig_pairs")
+    pairs = hold(household_pairs(households, rules), "held_pairs")
     codes = rules.rule_codes
     da_flags = codes("aces", "domestic_abuse", "flags")
     involved = rules.codes("involved_roles")
@@ -327,7 +327,7 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     any_cond: ir.BooleanValue = ibis.literal(value=False)
     for key in conds:
         any_cond = any_cond | marked[f"c_{key}"]
-    hh = hold(_household_events(marked.filter(any_cond), pairs, facts, parents, rules), "trig_household_events")
+    hh = hold(_household_events(marked.filter(any_cond), pairs, facts, parents, rules), "held_household_events")
     member = hh.resolved_person_id
     # Domestic abuse and emotional abuse: any other member of the household; the rest: a parent or carer.
     out.append(_evidence(hh.filter(hh.c_domestic_abuse), "child", "ace", "domestic_abuse", member))
