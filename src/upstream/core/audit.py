@@ -45,7 +45,7 @@ class AuditTag(StrEnum):
     ACCOUNTS_USER_CREATE = "accounts:user:create"
     ACCOUNTS_USER_SECOND_FACTOR = "accounts:user:second-factor"
     ACCOUNTS_USER_SECOND_FACTOR_FAILED = "accounts:user:second-factor-failed"
-    ACCOUNTS_USER_PASSWORD_CHANGE = "accounts:user:password-change"
+    ACCOUNTS_USER_PASSWORD_CHANGE = "accounts:user:password-change"  # noqa: S105 - an audit tag, not a secret
     ACCOUNTS_USER_MFA_RESET = "accounts:user:mfa-reset"
     PEOPLE_PERSON_CREATE = "people:person:create"
     PEOPLE_PERSON_VIEW = "people:person:view"
