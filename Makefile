@@ -10,7 +10,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UPSTREAM_DATA_DIR ?= $(CURDIR)/var
 STAMP := $(VENV)/.installed
 
-.PHONY: help install assets messages extract-messages run demo worker test test-sqlite test-postgres test-browser lint format bench lock clean
+.PHONY: help install assets messages extract-messages run demo test test-sqlite test-spark test-postgres test-browser lint format bench lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -51,11 +51,15 @@ run: install ## Install everything, load the demo force and serve http://127.0.0
 	  UPSTREAM_DEMO_MODE=1 $(BIN)/gunicorn upstream.wsgi --bind 127.0.0.1:$(PORT) \
 	    --workers 2 --threads 4 --access-logfile - --log-level warning
 
-test: install ## Run the whole suite on SQLite, then on PostgreSQL, then in the browser
-	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser lint
+test: install ## Run the whole suite: SQLite, Spark, PostgreSQL, the browser, then lint
+	@SECONDS=0; $(MAKE) --no-print-directory test-sqlite test-spark test-postgres test-browser lint \
+	  && echo "make test: everything passed in $$((SECONDS / 60)) min $$((SECONDS % 60)) s"
 
-test-sqlite: install ## The suite on SQLite
-	$(BIN)/pytest -n 2 -m "not browser" tests
+test-sqlite: install ## The suite on SQLite (two workers; Spark and browser tests apart)
+	$(BIN)/pytest -n 2 -m "not browser and not spark" tests
+
+test-spark: install ## The analytics that must give the same answer on Spark (one local-mode JVM)
+	$(BIN)/pytest -m "spark and not browser" tests
 
 test-postgres: install ## The suite on PostgreSQL ($(POSTGRES_URL))
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -m "not browser and not spark" tests
