@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
+
+# py4j logs at INFO while the interpreter shuts down, after pytest has closed its streams.
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "src" / "upstream" / "locale"
 
