@@ -130,3 +130,14 @@ def test_a_store_not_yet_linked_says_to_link_first(data_dir):
 def test_a_bad_as_of_date_says_the_format(data_dir):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("triggers", "run", "--as-of", "31/12/2025", stdout=StringIO())
+
+
+@pytest.mark.spark
+def test_spark_writes_the_same_files_as_duckdb(data_dir, tmp_path):
+    _store(data_dir)
+    _run("--out", str(tmp_path / "duckdb"))
+    _run("--engine", "spark", "--out", str(tmp_path / "spark"))
+    for name in ("triggers", "evidence", "repeat_victims", "frequent_callers", "frequent_missing", "repeat_locations"):
+        duck = pd.read_csv(tmp_path / "duckdb" / f"{name}.csv", dtype=str)
+        spark = pd.read_csv(tmp_path / "spark" / f"{name}.csv", dtype=str)
+        pd.testing.assert_frame_equal(duck, spark, obj=name)
