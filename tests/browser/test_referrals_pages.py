@@ -1,7 +1,8 @@
 """Browser tests (Playwright, Debian chromium, axe-core): the referral form, the inbox and the statistics page
 have no WCAG 2.2 AA violations, and a referral is made and moved with JavaScript off.
 
-The fixtures are tests/browser/conftest.py's, loaded by path (tests/ is not a package).
+It lives in tests/browser/ so it shares that folder's one session browser; the plain helper functions of
+tests/browser/conftest.py are loaded by path (tests/ is not a package).
 """
 
 from __future__ import annotations
@@ -14,15 +15,9 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.browser
 
-_spec = importlib.util.spec_from_file_location(
-    "browser_conftest", Path(__file__).resolve().parents[1] / "browser" / "conftest.py"
-)
+_spec = importlib.util.spec_from_file_location("browser_conftest", Path(__file__).resolve().parent / "conftest.py")
 _browser = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_browser)
-chromium = _browser.chromium
-demo_mode = _browser.demo_mode
-browser_page = _browser.browser_page
-nojs_page = _browser.nojs_page
 assert_no_axe_violations = _browser.assert_no_axe_violations
 make_user = _browser.make_user
 submit_sign_in = _browser.submit_sign_in
