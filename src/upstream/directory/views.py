@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.accounts.middleware import public_page
+from upstream.core import links
 from upstream.directory import queries, services
 from upstream.directory.forms import ProblemReportForm, SearchForm
 from upstream.directory.hours import is_open, weekly_hours
@@ -117,6 +118,8 @@ def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         "needs": [NEED_CATEGORIES.get(n, n) for n in record.need_categories],
         "groups": [CLIENT_GROUPS.get(g, g) for g in record.client_groups],
         "modes": [ATTENDANCE_MODES.get(m, m) for m in record.attendance_modes],
+        # Actions other capabilities offer here (referrals: "Refer", "Ask for help"), by core's link registry.
+        "actions": links.for_record("directory:service", request.user, record),
     }
     context["how_rows"] = _rows(
         [

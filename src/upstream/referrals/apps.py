@@ -9,9 +9,11 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declares the referrals policy and puts referrals in the navigation and on the home page."""
-        from upstream.core import home, navigation
+        from upstream.core import home, links, navigation
+        from upstream.referrals import links as referral_links
         from upstream.referrals import policies, queries
 
+        links.register("directory:service", referral_links.service_links)
         navigation.register(
             navigation.Section(
                 label=_("Referrals"),

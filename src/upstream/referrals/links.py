@@ -1,12 +1,8 @@
 """Links other capabilities show to reach referrals: the directory's "Refer" button and "Ask for help".
 
-The directory's service page (another package) calls these rather than building URLs itself, so the rules for
-who sees the button live here:
-
-    {% set refer = referral_links.refer_url(request.user, service) %}
-    {% if refer %}{{ govukButton({"text": _("Refer"), "href": refer}) }}{% endif %}
-
-(pass ``referral_links`` from the view: ``from upstream.referrals import links as referral_links``).
+The directory's service page (another package) shows them through core's link registry
+(``upstream.core.links``): :func:`service_links` is registered for "directory:service" in ReferralsConfig.ready,
+so the rules for who sees which link live here and the directory never imports referrals.
 """
 
 from __future__ import annotations
@@ -15,7 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from upstream.core.links import Link
 from upstream.core.policy import can
 from upstream.referrals import policies
 from upstream.referrals.models import Programme, ReceivingService
@@ -52,3 +50,15 @@ def self_referral_url(service: Any = None, *, programme: Programme | None = None
     if service is not None and ReceivingService.objects.filter(service=service, accepts_self_referrals=True).exists():
         return f"{reverse('referrals:self-referral')}?{urlencode({'service': str(service.pk)})}"
     return None
+
+
+def service_links(user: Any, service: Any) -> list[Link]:
+    """Returns the referral links a directory service page offers this user: refer (staff), ask for help."""
+    found = []
+    refer = refer_url(user, service)
+    if refer:
+        found.append(Link(_("Refer someone to this service"), refer))
+    ask = self_referral_url(service)
+    if ask:
+        found.append(Link(_("Ask this service for help"), ask))
+    return found
