@@ -54,6 +54,7 @@ class Panel:
     action: str
     order: int = 100
     count: Callable[[Any], int | None] | None = None  # optional figure, e.g. items waiting
+    count_label: str | Promise = ""  # what the figure counts, shown beside it ("waiting for approval")
 
 
 _panels: list[Panel] = []
@@ -88,6 +89,7 @@ def home_panels_for(user: Any) -> list[dict[str, Any]]:
             "description": str(p.description),
             "href": reverse(p.url_name),
             "count": p.count(user) if p.count else None,
+            "count_label": str(p.count_label),
         }
         for p in _panels
         if can(user, p.action)

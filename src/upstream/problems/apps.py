@@ -29,6 +29,7 @@ class ProblemsConfig(AppConfig):
                 action=policies.PLAN_VIEW,
                 order=40,
                 count=queries.waiting_for_approval,
+                count_label=_("waiting for approval"),
             )
         )
         home.register(

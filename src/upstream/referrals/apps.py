@@ -40,6 +40,7 @@ class ReferralsConfig(AppConfig):
                 action=policies.REFERRAL_VIEW,
                 order=32,
                 count=queries.unread_notification_count,
+                count_label=_("unread"),
             )
         )
         home.register(
