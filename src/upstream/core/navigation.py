@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,14 +48,6 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
         active = request.path == href or (prefix != "/" and request.path.startswith(prefix))
         items.append({"href": href, "text": str(section.label), "active": active})
     return items
-
-
-def sections() -> list[Section]:
-    """Returns every registered section (for tests and the role × route matrix)."""
-    return list(_sections)
-
-
-RouteCheck = Callable[[Any], bool]
 
 
 @checks.register(checks.Tags.urls)

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
-from upstream.directory.generate import _schedule_rows
+from upstream.directory.generate import schedule_rows
 from upstream.directory.models import (
     Address,
     CostOption,
@@ -299,7 +299,7 @@ def _eligibility(low: int | None, high: int | None) -> str:
 
 
 def _details(rng: random.Random, rows: dict[str, list[Any]], sid: uuid.UUID, i: int) -> None:
-    schedules = _schedule_rows(rng, sid)
+    schedules = schedule_rows(rng, sid)
     for n, schedule in enumerate(schedules):
         schedule.id = _id(f"schedule{n}", i)
     rows["schedules"].extend(schedules)

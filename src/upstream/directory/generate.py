@@ -44,7 +44,8 @@ MODES = ["in_person", "phone", "online"]
 LAT_RANGE, LON_RANGE = (51.40, 51.75), (-3.95, -2.95)
 
 
-def _schedule_rows(rng: random.Random, service_id: uuid.UUID) -> list[Schedule]:
+def schedule_rows(rng: random.Random, service_id: uuid.UUID) -> list[Schedule]:
+    """Returns realistic opening hours for a generated service (used by the generator and the demo)."""
     rows = []
     weekdays = "MO,TU,WE,TH,FR"
     kind = rng.random()
@@ -142,7 +143,7 @@ def generate_directory(count: int, *, seed: int = 1, today: dt.date | None = Non
                     country="GB",
                 )
             )
-            batch["schedules"].extend(_schedule_rows(rng, sid))
+            batch["schedules"].extend(schedule_rows(rng, sid))
             batch["phones"].append(
                 Phone(service_id=sid, number=f"029 {rng.randint(2000, 2999)} {rng.randint(1000, 9999)}")
             )
