@@ -6,6 +6,15 @@ the rules for who sees them belong to referrals. Referrals registers a provider 
 
     links.register("directory:service", provider)       # provider(user, record) -> list[Link]
     links.for_record("directory:service", request.user, service)
+
+Kinds in use (the provider's module says what the record must carry):
+
+- ``directory:service`` (a directory Service): refer, ask for help (``referrals/links.py``).
+- ``people:person`` (a people Person): refer this person (``referrals/links.py``).
+- ``places:area`` (a places Area), ``places:hotspot``, ``triggers:repeat-location``, ``triggers:repeat-victim``,
+  ``triggers:repeat-offender``, ``triggers:repeat-list`` (a mapping with ``area_code`` and optionally
+  ``title``, ``description``, ``evidence``, ``problem_type``, ``source_kind``): start a problem-solving plan
+  from this (``problems/links.py``).
 """
 
 from __future__ import annotations

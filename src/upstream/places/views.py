@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from upstream.core import links
 from upstream.core.policy import can, require
 from upstream.places import queries
 from upstream.places.forms import PointForm
@@ -71,6 +72,8 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             "teams": teams,
             "has_boundaries": bool(area.boundary_hash) or any(c.boundary_hash for c in children),
             "ons_boundaries": bool(ONS_CODE.match(area.code)) or any(ONS_CODE.match(c.code) for c in children),
+            # What other capabilities offer on an area ("start a problem-solving plan from this").
+            "actions": links.for_record("places:area", request.user, area),
         },
     )
 

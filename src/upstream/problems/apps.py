@@ -10,8 +10,9 @@ class ProblemsConfig(AppConfig):
     def ready(self) -> None:
         """Declares the problem-solving policy and puts plans in the navigation and on the home page."""
         from upstream.core import home, navigation
-        from upstream.problems import policies, queries
+        from upstream.problems import links, policies, queries
 
+        links.register()
         navigation.register(
             navigation.Section(
                 label=_("Problem solving"),

@@ -50,6 +50,12 @@ class PlanForm(forms.Form):
     supervisor = forms.ModelChoiceField(
         queryset=User.objects.none(), label=_("Supervisor"), error_messages={"required": _("Choose the supervisor")}
     )
+    # Carried from the list or page the plan was started from ("start a plan from this"); shown, not typed.
+    source_area = forms.ModelChoiceField(queryset=Area.objects.all(), required=False, widget=forms.HiddenInput)
+    source_kind = forms.ChoiceField(
+        choices=[("", ""), *DataSourceKind.choices], required=False, widget=forms.HiddenInput
+    )
+    evidence = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -192,8 +192,15 @@ def create_plan(
     area: Any,
     supervisor: Any,
     description: str = "",
+    areas: Any = (),
+    evidence: str = "",
+    source_kind: str = "",
 ) -> ProblemPlan:
-    """Returns a new plan at scanning, owned by the actor's organisation, audited as a collection."""
+    """Returns a new plan at scanning, owned by the actor's organisation, audited as a collection.
+
+    A plan started from a hotspot or repeat list carries that list's evidence reference, which becomes its
+    first data source (of ``source_kind``), and the list's own area among its other areas.
+    """
     require(actor, policies.PLAN_CREATE)
     organisation_id = getattr(actor, "organisation_id", None)
     if organisation_id is None:
@@ -217,8 +224,23 @@ def create_plan(
         created_by=actor,
     )
     _event(plan, actor, "created", to_stage=Stage.SCANNING)
+    extra_areas = [a for a in areas if a is not None and a.pk != area.pk]
+    if extra_areas:
+        plan.areas.set(extra_areas)
+    if evidence.strip():
+        kind = source_kind if source_kind in DataSourceKind.values else DataSourceKind.POLICE_EVENTS
+        DataSource.objects.create(
+            plan=plan, kind=kind, description=evidence.strip()[:300], is_police=kind in POLICE_KINDS
+        )
+        _event(plan, actor, "data_source_added", note=str(DataSourceKind(kind).label))
     rescore(plan)
-    audit.record(actor=actor, tag=audit.AuditTag.PROBLEMS_PLAN_CREATE, obj=plan, purpose=_("problem solving"))
+    audit.record(
+        actor=actor,
+        tag=audit.AuditTag.PROBLEMS_PLAN_CREATE,
+        obj=plan,
+        purpose=_("problem solving"),
+        detail={"started_from": source_kind} if evidence.strip() else None,
+    )
     return plan
 
 

@@ -33,7 +33,7 @@ from upstream.problems.forms import (
     PlanForm,
     SurveyForm,
 )
-from upstream.problems.models import STAGE_ORDER, Action, ProblemPlan, Stage
+from upstream.problems.models import STAGE_ORDER, Action, DataSourceKind, ProblemPlan, ProblemType, Stage
 
 STAGE_TITLES = {
     "scanning": gettext_lazy("Scanning"),
@@ -49,6 +49,8 @@ def _errors(form: forms.Form) -> dict[str, str]:
 
 def _kind(field: forms.Field) -> str:  # noqa: PLR0911 - one answer per kind of widget
     widget = field.widget
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.SelectMultiple):
@@ -143,6 +145,7 @@ def _render_form(
     version: int | None = None,
     multipart: bool = False,
     caption: str = "",
+    started_from: dict[str, str] | None = None,
 ) -> HttpResponse:
     errors = _errors(form)
     return render(
@@ -158,6 +161,7 @@ def _render_form(
             "plan": plan,
             "version": version,
             "multipart": multipart,
+            "started_from": started_from,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -194,10 +198,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_new(request: HttpRequest) -> HttpResponse:
     """Starts a new plan at scanning."""
     require(request.user, policies.PLAN_CREATE)
-    form = PlanForm(request.POST or None, user=request.user)
+    form = PlanForm(request.POST or None, user=request.user, initial=_initial_from_source(request))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        source_area = data.pop("source_area", None)
         try:
-            plan = services.create_plan(actor=request.user, **form.cleaned_data)
+            plan = services.create_plan(
+                actor=request.user,
+                **data,
+                areas=[source_area] if source_area is not None and source_area != data["area"] else [],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -209,7 +219,47 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         form=form,
         back=reverse("problems:list"),
         submit=_("Start plan"),
+        started_from=_started_from(form),
     )
+
+
+def _initial_from_source(request: HttpRequest) -> dict[str, Any]:
+    """Returns the new plan's fields from the page it was started from (see problems/links.py)."""
+    if request.method != "GET" or not request.GET:
+        return {}
+    get = request.GET
+    initial: dict[str, Any] = {
+        "title": get.get("title", "")[:200],
+        "description": get.get("description", "")[:2000],
+        "evidence": get.get("evidence", "")[:300],
+        "source_kind": get.get("source_kind", "") if get.get("source_kind", "") in DataSourceKind.values else "",
+        "problem_type": get.get("problem_type", "") if get.get("problem_type", "") in ProblemType.values else "",
+    }
+    code = get.get("from_area", "")[:60]
+    source_area = Area.objects.filter(code=code).first() if code else None
+    if source_area is not None:
+        initial["source_area"] = source_area.pk
+        choosable = set(PlanForm(user=request.user).fields["area"].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        # A neighbourhood or hotspot is not a plan's area: the plan belongs to the ward (or authority) holding it.
+        ancestor: Area | None = source_area
+        while ancestor is not None and ancestor.pk not in choosable:
+            ancestor = ancestor.parent
+        if ancestor is not None:
+            initial["area"] = ancestor.pk
+    return {k: v for k, v in initial.items() if v not in ("", None)}
+
+
+def _started_from(form: PlanForm) -> dict[str, str] | None:
+    """Returns what the form was started from, to show above it, or None."""
+    evidence, kind, area_id = (form[name].value() or "" for name in ("evidence", "source_kind", "source_area"))
+    if not (evidence or area_id):
+        return None
+    area = Area.objects.filter(pk=area_id).first() if str(area_id).isdigit() else None
+    return {
+        "evidence": str(evidence),
+        "kind": str(DataSourceKind(kind).label) if kind in DataSourceKind.values else "",
+        "area": f"{area.name} ({area.code})" if area is not None else "",
+    }
 
 
 def _detail_context(request: HttpRequest, plan: ProblemPlan) -> dict[str, Any]:
