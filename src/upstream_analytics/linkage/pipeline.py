@@ -13,6 +13,7 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from upstream_analytics import engine as engines
+from upstream_analytics.linkage import decisions as clerical
 from upstream_analytics.linkage import households, model, standardise
 from upstream_analytics.records.store import RecordsStore
 
@@ -30,6 +31,7 @@ class LinkSummary:
     retrained: bool
     out: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    decisions: int = 0  # reviewers' match / non-match decisions the run applied
 
 
 def store_tables(con: BaseBackend, store_dir: Path) -> dict[str, ir.Table]:
@@ -56,8 +58,14 @@ def run_link(
     threshold: float = 0.9,
     band: tuple[float, float] = (0.5, 0.9),
     progress: Progress | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> LinkSummary:
-    """Resolves people and households from the store; writes people_resolved, households and clerical_review CSVs."""
+    """Resolves people and households from the store; writes people_resolved, households and clerical_review CSVs.
+
+    ``decisions`` (person_id_l, person_id_r, decision) are reviewers' verdicts, which override the model
+    (linkage/decisions.py); the run also writes links.csv (which links made each group) and
+    standardised.parquet (the records as the model compared them), which the review pages read.
+    """
     say = progress or (lambda _: None)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -82,13 +90,20 @@ def run_link(
     seconds["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    resolved = result.clusters.sort_values("person_id")
+    decided = clerical.normalise(decisions)
+    clusters, links = clerical.apply(records["person_id"], result.pairs, decided, threshold=threshold)
+    resolved = clusters.sort_values("person_id")
     resolved.to_csv(out / "people_resolved.csv", index=False)
-    clerical = result.pairs[
+    links.sort_values(["person_id_l", "person_id_r"]).to_csv(out / "links.csv", index=False)
+    records[list(model.LINK_COLUMNS)].to_parquet(out / "standardised.parquet", index=False)
+    clerical_pairs = result.pairs[
         (result.pairs["match_probability"] >= band[0]) & (result.pairs["match_probability"] < band[1])
     ]
-    clerical = clerical.sort_values(["match_probability", "person_id_l", "person_id_r"], ascending=[False, True, True])
-    clerical.to_csv(out / "clerical_review.csv", index=False)
+    clerical_pairs = clerical.still_to_review(clerical_pairs, decided)
+    clerical_pairs = clerical_pairs.sort_values(
+        ["match_probability", "person_id_l", "person_id_r"], ascending=[False, True, True]
+    )
+    clerical_pairs.to_csv(out / "clerical_review.csv", index=False)
     say("Resolving places and building households")
     resolved_table = (
         con.create_table("people_resolved", ibis.memtable(resolved), overwrite=True)
@@ -107,8 +122,9 @@ def run_link(
         records=len(resolved),
         people=int(resolved["resolved_person_id"].nunique()),
         households=int(frame["household_id"].nunique()),
-        clerical_pairs=len(clerical),
+        clerical_pairs=len(clerical_pairs),
         retrained=retrained,
         out=out,
         seconds=seconds,
+        decisions=int((decided["decision"] != clerical.UNSURE).sum()),
     )
