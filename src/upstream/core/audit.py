@@ -83,6 +83,15 @@ class AuditTag(StrEnum):
     PROBLEMS_ACTION_UPDATE = "problems:action:update"
     PROBLEMS_SURVEY_ATTACH = "problems:survey:attach"
     PROBLEMS_DASHBOARD_EXPORT = "problems:dashboard:export"
+    RECORDS_PERSON_VIEW = "records:person:view"
+    RECORDS_PERSON_SEARCH = "records:person:search"
+    RECORDS_PERSON_LINK = "records:person:link"
+    RECORDS_PERSON_UNLINK = "records:person:unlink"
+    RECORDS_PAIR_LIST = "records:pair:list"
+    RECORDS_PAIR_VIEW = "records:pair:view"
+    RECORDS_PAIR_UNSURE = "records:pair:unsure"
+    RECORDS_LINK_RUN = "records:link:run"
+    RECORDS_HISTORY_VIEW = "records:history:view"
 
 
 TAG_OPERATIONS: dict[str, Operation] = {
@@ -132,6 +141,15 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.PROBLEMS_ACTION_UPDATE: Operation.ALTERATION,
     AuditTag.PROBLEMS_SURVEY_ATTACH: Operation.COLLECTION,
     AuditTag.PROBLEMS_DASHBOARD_EXPORT: Operation.DISCLOSURE,
+    AuditTag.RECORDS_PERSON_VIEW: Operation.CONSULTATION,
+    AuditTag.RECORDS_PERSON_SEARCH: Operation.CONSULTATION,
+    AuditTag.RECORDS_PERSON_LINK: Operation.COMBINATION,
+    AuditTag.RECORDS_PERSON_UNLINK: Operation.COMBINATION,
+    AuditTag.RECORDS_PAIR_LIST: Operation.CONSULTATION,
+    AuditTag.RECORDS_PAIR_VIEW: Operation.CONSULTATION,
+    AuditTag.RECORDS_PAIR_UNSURE: Operation.ALTERATION,
+    AuditTag.RECORDS_LINK_RUN: Operation.COMBINATION,
+    AuditTag.RECORDS_HISTORY_VIEW: Operation.CONSULTATION,
 }
 
 
