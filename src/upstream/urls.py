@@ -13,6 +13,10 @@ urlpatterns = [
     path("places/", include("upstream.places.urls")),
     path("directory/", include("upstream.directory.urls")),
     path("problems/", include("upstream.problems.urls")),
+    path("triggers/", include("upstream.triggers.urls")),
+    path("records/", include("upstream.records.urls")),
+    path("translations/", include("upstream.translation.urls")),
+    path("gaps/", include("upstream.gaps.urls")),
     path("api/", api.urls),
     path("support/admin/", admin.site.urls),
 ]

@@ -62,6 +62,18 @@ class AuditTag(StrEnum):
     DIRECTORY_HSDS_IMPORT = "directory:hsds:import"
     DIRECTORY_HSDS_EXPORT = "directory:hsds:export"
     DIRECTORY_PROBLEM_REPORT = "directory:problem:report"
+    DIRECTORY_SERVICE_VERIFY = "directory:service:verify"
+    DIRECTORY_SERVICE_UPDATE = "directory:service:update"
+    DIRECTORY_SERVICE_CLOSE = "directory:service:close"
+    DIRECTORY_PROPOSAL_CREATE = "directory:proposal:create"
+    DIRECTORY_PROPOSAL_DECIDE = "directory:proposal:decide"
+    DIRECTORY_PROBLEM_RESOLVE = "directory:problem:resolve"
+    DIRECTORY_DUPLICATE_DECIDE = "directory:duplicate:decide"
+    DIRECTORY_CHECK_RUN = "directory:check:run"
+    DIRECTORY_CHECK_RESOLVE = "directory:check:resolve"
+    DIRECTORY_NOTE_CREATE = "directory:note:create"
+    DIRECTORY_GUIDE_SAVE = "directory:guide:save"
+    DIRECTORY_PROVIDER_LINK = "directory:provider:link"
     CORE_AUDIT_EXPORT = "core:audit:export"
     REFERRALS_REFERRAL_CREATE = "referrals:referral:create"
     REFERRALS_REFERRAL_VIEW = "referrals:referral:view"
@@ -83,6 +95,23 @@ class AuditTag(StrEnum):
     PROBLEMS_ACTION_UPDATE = "problems:action:update"
     PROBLEMS_SURVEY_ATTACH = "problems:survey:attach"
     PROBLEMS_DASHBOARD_EXPORT = "problems:dashboard:export"
+    TRANSLATION_LANGUAGE_ADD = "translation:language:add"
+    TRANSLATION_TEXT_SAVE = "translation:text:save"
+    TRANSLATION_TEXT_MACHINE_DRAFT = "translation:text:machine-draft"
+    TRANSLATION_TEXT_REVIEW = "translation:text:review"
+    TRANSLATION_TEXT_PUBLISH = "translation:text:publish"
+    TRANSLATION_TEXT_UNPUBLISH = "translation:text:unpublish"
+    TRANSLATION_MACHINE_REQUEST = "translation:machine:request"
+    GAPS_ANALYSIS_EXPORT = "gaps:analysis:export"
+    TRIGGERS_RUN_START = "triggers:run:start"
+    TRIGGERS_RUN_LOAD = "triggers:run:load"
+    TRIGGERS_TRIGGER_LIST = "triggers:trigger:list"
+    TRIGGERS_TRIGGER_VIEW = "triggers:trigger:view"
+    TRIGGERS_TRIGGER_DECIDE = "triggers:trigger:decide"
+    TRIGGERS_DEMAND_VIEW = "triggers:demand:view"
+    PLACES_ANALYSIS_START = "places:analysis:start"
+    PLACES_PRIORITY_CREATE = "places:priority:create"
+
     RECORDS_PERSON_VIEW = "records:person:view"
     RECORDS_PERSON_SEARCH = "records:person:search"
     RECORDS_PERSON_LINK = "records:person:link"
@@ -92,7 +121,6 @@ class AuditTag(StrEnum):
     RECORDS_PAIR_UNSURE = "records:pair:unsure"
     RECORDS_LINK_RUN = "records:link:run"
     RECORDS_HISTORY_VIEW = "records:history:view"
-
 
 TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.ACCOUNTS_USER_SIGN_IN: Operation.SECURITY,
@@ -120,6 +148,18 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.DIRECTORY_HSDS_IMPORT: Operation.ALTERATION,
     AuditTag.DIRECTORY_HSDS_EXPORT: Operation.DISCLOSURE,
     AuditTag.DIRECTORY_PROBLEM_REPORT: Operation.COLLECTION,
+    AuditTag.DIRECTORY_SERVICE_VERIFY: Operation.ALTERATION,
+    AuditTag.DIRECTORY_SERVICE_UPDATE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_SERVICE_CLOSE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_PROPOSAL_CREATE: Operation.COLLECTION,
+    AuditTag.DIRECTORY_PROPOSAL_DECIDE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_PROBLEM_RESOLVE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_DUPLICATE_DECIDE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_CHECK_RUN: Operation.CONSULTATION,
+    AuditTag.DIRECTORY_CHECK_RESOLVE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_NOTE_CREATE: Operation.COLLECTION,
+    AuditTag.DIRECTORY_GUIDE_SAVE: Operation.ALTERATION,
+    AuditTag.DIRECTORY_PROVIDER_LINK: Operation.ALTERATION,
     AuditTag.CORE_AUDIT_EXPORT: Operation.DISCLOSURE,
     AuditTag.REFERRALS_REFERRAL_CREATE: Operation.COLLECTION,
     AuditTag.REFERRALS_REFERRAL_VIEW: Operation.CONSULTATION,
@@ -141,6 +181,22 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.PROBLEMS_ACTION_UPDATE: Operation.ALTERATION,
     AuditTag.PROBLEMS_SURVEY_ATTACH: Operation.COLLECTION,
     AuditTag.PROBLEMS_DASHBOARD_EXPORT: Operation.DISCLOSURE,
+    AuditTag.TRANSLATION_LANGUAGE_ADD: Operation.ALTERATION,
+    AuditTag.TRANSLATION_TEXT_SAVE: Operation.ALTERATION,
+    AuditTag.TRANSLATION_TEXT_MACHINE_DRAFT: Operation.ALTERATION,
+    AuditTag.TRANSLATION_TEXT_REVIEW: Operation.ALTERATION,
+    AuditTag.TRANSLATION_TEXT_PUBLISH: Operation.ALTERATION,
+    AuditTag.TRANSLATION_TEXT_UNPUBLISH: Operation.ALTERATION,
+    AuditTag.TRANSLATION_MACHINE_REQUEST: Operation.ALTERATION,
+    AuditTag.GAPS_ANALYSIS_EXPORT: Operation.DISCLOSURE,
+    AuditTag.TRIGGERS_RUN_START: Operation.COMBINATION,
+    AuditTag.TRIGGERS_RUN_LOAD: Operation.COLLECTION,
+    AuditTag.TRIGGERS_TRIGGER_LIST: Operation.CONSULTATION,
+    AuditTag.TRIGGERS_TRIGGER_VIEW: Operation.CONSULTATION,
+    AuditTag.TRIGGERS_TRIGGER_DECIDE: Operation.ALTERATION,
+    AuditTag.TRIGGERS_DEMAND_VIEW: Operation.CONSULTATION,
+    AuditTag.PLACES_ANALYSIS_START: Operation.COLLECTION,
+    AuditTag.PLACES_PRIORITY_CREATE: Operation.COLLECTION,
     AuditTag.RECORDS_PERSON_VIEW: Operation.CONSULTATION,
     AuditTag.RECORDS_PERSON_SEARCH: Operation.CONSULTATION,
     AuditTag.RECORDS_PERSON_LINK: Operation.COMBINATION,

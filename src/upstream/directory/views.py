@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
+from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,13 +14,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.accounts.middleware import public_page
-from upstream.core import links
+from upstream.core import links, ratelimit
+from upstream.core.localised import LocalisedText, localise
 from upstream.directory import queries, services
 from upstream.directory.forms import ProblemReportForm, SearchForm
 from upstream.directory.hours import is_open, weekly_hours
+from upstream.directory.models import Service
 from upstream.directory.search import SearchQuery
 from upstream.directory.search import search as run_search
 from upstream.directory.vocab import ATTENDANCE_MODES, CLIENT_GROUPS, LANGUAGES, NEED_CATEGORIES, RADII_KM
+
+# A service's own words shown in the reader's language where a reviewed translation is published (core.localised).
+TRANSLATED_FIELDS = (
+    "name",
+    "description",
+    "alert",
+    "application_process",
+    "eligibility_description",
+    "fees_description",
+)
 
 REPORTS_PER_HOUR = 5
 DAY_NAMES = {
@@ -104,8 +115,11 @@ def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         for sal in record.service_at_locations.select_related("location")
         if sal.location is not None
     ]
+    text = localise(record, TRANSLATED_FIELDS)
     context = {
         "service": record,
+        "text": text,
+        "organisation_name": localise(record.organization, ("name",))["name"] if record.organization else None,
         "hours": hours,
         "closures": [s for s in schedules if s.closed],
         "other_schedules": [s for s in schedules if not s.closed and (s.freq or "WEEKLY") != "WEEKLY"],
@@ -123,7 +137,7 @@ def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     }
     context["how_rows"] = _rows(
         [
-            (_("What to do"), record.application_process),
+            (_("What to do"), text["application_process"]),
             (_("How you attend"), ", ".join(str(m) for m in context["modes"])),  # type: ignore[attr-defined]
             (_("Phone"), ", ".join(p.number for p in context["phones"])),  # type: ignore[attr-defined]
             (_("Email"), record.email),
@@ -140,7 +154,7 @@ def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         )
     context["who_rows"] = _rows(
         [
-            (_("Eligibility"), record.eligibility_description),
+            (_("Eligibility"), text["eligibility_description"]),
             (_("Ages"), ages),
             (_("Open to"), record.get_eligibility_sex_display() if record.eligibility_sex else ""),
             (_("Groups"), ", ".join(str(g) for g in context["groups"])),  # type: ignore[attr-defined]
@@ -149,18 +163,37 @@ def service(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             (_("Bring"), "; ".join(d.document for d in context["documents"])),  # type: ignore[attr-defined]
         ]
     )
+    # Staff only: the internal notes, and the keeper's or the provider's way to change the record.
+    context.update(_staff_context(request, record))
     return render(request, "directory/service.html", context)
 
 
-def _rows(pairs: list[tuple[str, str]]) -> list[dict[str, dict[str, str]]]:
-    """Returns GOV.UK summary-list rows for the pairs that have a value."""
-    return [{"key": {"text": str(key)}, "value": {"text": value}} for key, value in pairs if value]
+def _staff_context(request: HttpRequest, record: Service) -> dict[str, object]:
+    """Returns what staff see on a service page beyond the public's view: notes, guides and change links."""
+    from upstream.core.policy import role_allows
+    from upstream.directory import policies
+    from upstream.directory.guides.queries import guides_for_service
+    from upstream.directory.workspace.queries import notes_for
+
+    return {
+        "guides": guides_for_service(record),
+        "staff_notes": notes_for(actor=request.user, service=record),
+        "can_keep": role_allows(request.user, policies.SERVICE_EDIT),
+        "can_propose": role_allows(request.user, policies.PROPOSAL_CREATE)
+        and policies.runs_service(request.user, record),
+    }
 
 
-def _client_key(request: HttpRequest) -> str:
-    # Hashed, so the cache never holds an address; enough to slow one sender down.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "directory:report:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+def _rows(pairs: list[tuple[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+    """Returns GOV.UK summary-list rows for the pairs that have a value (records' words marked with their language)."""
+    return [
+        {
+            "key": {"text": str(key)},
+            "value": {"html": value.html} if isinstance(value, LocalisedText) else {"text": value},
+        }
+        for key, value in pairs
+        if value
+    ]
 
 
 @public_page
@@ -173,17 +206,15 @@ def report(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     form = ProblemReportForm(request.POST or None)
     errors = []
     if request.method == "POST":
-        key = _client_key(request)
-        sent = cache.get(key, 0)
-        if sent >= REPORTS_PER_HOUR:
-            errors = [
-                {"text": _("You have sent several reports in the last hour. Try again later."), "href": "#message"}
-            ]
-            return render(
-                request, "directory/report.html", {"service": record, "form": form, "errors": errors}, status=429
-            )
         if form.is_valid():
-            cache.set(key, sent + 1, 3600)
+            # Counted across every worker process (core/ratelimit.py), by a hash of the sender's address.
+            if not ratelimit.attempt("directory:report", request, limit=REPORTS_PER_HOUR, window=3600):
+                errors = [
+                    {"text": _("You have sent several reports in the last hour. Try again later."), "href": "#message"}
+                ]
+                return render(
+                    request, "directory/report.html", {"service": record, "form": form, "errors": errors}, status=429
+                )
             # A filled honeypot is a robot: thank it as if it worked, and store nothing.
             if not form.cleaned_data["website"]:
                 services.report_problem(service=record, message=form.cleaned_data["message"])

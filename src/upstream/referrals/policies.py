@@ -33,6 +33,9 @@ ENROLMENT_VIEW = "referrals:enrolment:view"
 ENROLMENT_MANAGE = "referrals:enrolment:manage"
 SELF_REFER = "referrals:referral:self-refer"
 REFERRAL_ERASE = "referrals:referral:erase"
+# Force-wide counts of referrals declined for capacity or eligibility, for the directory's gap analysis:
+# counts by need and area, never a referral, so those who commission and keep services may see them.
+DECLINE_COUNTS_VIEW = "referrals:declines:count"
 
 REFERRING_ROLES = frozenset({Role.OFFICER, Role.CALL_HANDLER, Role.PARTNER_CASEWORKER, Role.SUPERVISOR})
 RECEIVING_ROLES = frozenset({Role.PARTNER_CASEWORKER, Role.SUPERVISOR})
@@ -50,6 +53,7 @@ allow(ENROLMENT_MANAGE, RECEIVING_ROLES)
 allow(SELF_REFER, ["public"])
 # Erasing what a closed referral says about a person is a supervisor's decision, as erasing a person is.
 allow(REFERRAL_ERASE, [Role.SUPERVISOR])
+allow(DECLINE_COUNTS_VIEW, [Role.SUPERVISOR, Role.ANALYST, Role.DIRECTORY_COORDINATOR])
 
 # The status each receiving-side move leads to, and the one referrer-side move besides sending.
 RECEIVING_MOVES = frozenset(

@@ -253,3 +253,43 @@ def export(actor: Any, *, suppress: bool, date_from: dt.date | None = None, date
             },
         )
     return to_csv(stats, suppress=suppress)
+
+
+# --- for the directory's gap analysis ----------------------------------------------------------------------
+
+GAP_DECLINE_REASONS = (DeclineReason.NO_CAPACITY, DeclineReason.NOT_ELIGIBLE)
+
+
+@dataclass(frozen=True)
+class DeclineCount:
+    """How many referrals were declined for one reason, for one need, in one area (counts, never people)."""
+
+    reason: str
+    need: str  # "" when neither the referral nor its service named one
+    area_id: int | None
+    count: int
+
+
+def declines_for_gap_analysis(
+    actor: Any, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[DeclineCount]:
+    """Returns force-wide counts of referrals declined for capacity or eligibility, by need and area.
+
+    A referral naming several needs counts once under each. Its needs are its own, or else its service's.
+    The caller suppresses small counts before they are shown (see ``suppressed_rows``).
+    """
+    require(actor, policies.DECLINE_COUNTS_VIEW)
+    queryset = Referral.objects.filter(status=Status.DECLINED, decline_reason__in=GAP_DECLINE_REASONS)
+    if date_from is not None:
+        queryset = queryset.filter(declined_at__date__gte=date_from)
+    if date_to is not None:
+        queryset = queryset.filter(declined_at__date__lte=date_to)
+    counts: Counter[tuple[str, str, int | None]] = Counter()
+    for reason, needs, service_needs, area_id in queryset.values_list(
+        "decline_reason", "need_categories", "service__need_categories", "area_id"
+    ):
+        for need in needs or service_needs or [""]:
+            counts[(reason, str(need), area_id)] += 1
+    return [
+        DeclineCount(reason, need, area_id, count) for (reason, need, area_id), count in sorted(counts.items(), key=str)
+    ]

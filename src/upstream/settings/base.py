@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "upstream.records",
     "upstream.triggers",
     "upstream.problems",
+    "upstream.translation",
+    "upstream.gaps",
     "upstream.demo",  # `upstream demo`: runs each app's demo.py step (docs/demo.md)
 ]
 
@@ -165,6 +167,12 @@ def database_from_environment() -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_environment()}
+# The default cache is per process; "shared" lives in the database, so every worker sees the same counts
+# (the public forms' rate limit, core/ratelimit.py). Its table is made by `upstream migrate`.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "upstream_shared_cache"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -263,6 +271,16 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS: list[Path] = [SRC_DIR / "static"]  # vendor/ is built from node_modules
 # Static files are served by WhiteNoise straight from the packages, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
+
+# Machine translation of the directory's words (docs/translation.md): "null" (none) or "http", a self-hosted
+# LibreTranslate-compatible service. Its drafts are always reviewed by a person before they are published.
+TRANSLATION_PROVIDER = os.environ.get("UPSTREAM_TRANSLATION_PROVIDER", "null")
+TRANSLATION_HTTP_URL = os.environ.get("UPSTREAM_TRANSLATION_HTTP_URL", "")
+TRANSLATION_HTTP_API_KEY = os.environ.get("UPSTREAM_TRANSLATION_HTTP_API_KEY", "")
+TRANSLATION_HTTP_TIMEOUT = float(os.environ.get("UPSTREAM_TRANSLATION_HTTP_TIMEOUT", "20"))
+# Languages always offered for translation (ISO 639); staff add others on the translation pages.
+TRANSLATION_LANGUAGES = ["cy"]
+DIRECTORY_SOURCE_LANGUAGE = "en"
 
 TASKS = {
     "default": {
