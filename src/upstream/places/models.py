@@ -45,3 +45,83 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class RunStatus(models.TextChoices):
+    """Where an analysis run stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class AnalysisRun(models.Model):
+    """One places analysis run in the background: its inputs, progress, timings and where its results are."""
+
+    force = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="analysis_runs")
+    level = models.CharField(
+        _("level"), max_length=20, choices=[("lsoa", _("Neighbourhood (LSOA)")), ("ward", _("Ward"))]
+    )
+    first_month = models.CharField(_("from"), max_length=7)
+    last_month = models.CharField(_("to"), max_length=7)
+    # Inputs, as the pipeline was given them: CCHI days by crime type (empty: no harm weights), the need
+    # weights and the allocation options, permutations and seed.
+    harm_weights = models.JSONField(_("harm weights"), default=dict, blank=True)
+    need_weights = models.JSONField(_("need weights"), default=dict)
+    officers = models.PositiveIntegerField(_("officers"), null=True, blank=True)
+    floor = models.PositiveIntegerField(_("floor per unit"), default=2)
+    permutations = models.PositiveIntegerField(default=999)
+    seed = models.PositiveIntegerField(default=20170701)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="places_analysis_runs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The folder of results, relative to RUNS_DIR (area_indicators.csv, concentration.json, … manifest.json).
+    output_dir = models.CharField(max_length=300, blank=True)
+    # The manifest and the concentration summary, copied in so list pages need not read files.
+    manifest = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.force.name} {self.level} {self.first_month}..{self.last_month} (run {self.pk})"
+
+    @property
+    def percent(self) -> int:
+        """Returns how far the run has got, 0-100."""
+        if self.status == RunStatus.SUCCEEDED:
+            return 100
+        return int(100 * self.step / self.steps) if self.steps else 0
+
+
+class PrioritySet(models.Model):
+    """A saved set of priority areas with the reason they were chosen, for a later before/after evaluation."""
+
+    name = models.CharField(_("name"), max_length=200)
+    force = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="priority_sets")
+    reason = models.TextField(_("reason"))
+    areas = models.ManyToManyField(Area, related_name="priority_in")
+    # The run the areas were picked from, and its period: the "before" of a before/after evaluation.
+    run = models.ForeignKey(AnalysisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="priority_sets")
+    baseline_first_month = models.CharField(max_length=7, blank=True)
+    baseline_last_month = models.CharField(max_length=7, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="places_priority_sets"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,8 +8,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from upstream.core.policy import require, scoped
-from upstream.places.models import Area, AreaLevel
-from upstream.places.policies import AREA_VIEW
+from upstream.places.models import AnalysisRun, Area, AreaLevel, PrioritySet, RunStatus
+from upstream.places.policies import ANALYSIS_VIEW, AREA_VIEW
 
 VIEW = AREA_VIEW
 
@@ -59,3 +59,54 @@ def _feature(area: Area, *, role: str) -> dict[str, Any]:
         },
         "geometry": area.boundary,
     }
+
+
+def analysis_runs(*, actor: Any, force: Area | None = None) -> QuerySet[AnalysisRun]:
+    """Returns the analysis runs the actor may see, newest first (optionally of one force)."""
+    runs = scoped(actor, ANALYSIS_VIEW, AnalysisRun.objects.select_related("force", "created_by"))
+    if force is not None:
+        runs = runs.filter(force=force)
+    return runs.defer("force__boundary").order_by("-created_at", "-pk")
+
+
+def analysis_run(*, actor: Any, run_id: int) -> AnalysisRun:
+    """Returns one analysis run, or raises Http404 (PermissionDenied if the actor may not see runs)."""
+    require(actor, ANALYSIS_VIEW)
+    run = analysis_runs(actor=actor).filter(pk=run_id).first()
+    if run is None:
+        raise Http404("No such analysis run")
+    return run
+
+
+def latest_run_for(*, actor: Any, force: Area, level: str) -> AnalysisRun | None:
+    """Returns the newest finished run of a force at a level, or None."""
+    return analysis_runs(actor=actor, force=force).filter(level=level, status=RunStatus.SUCCEEDED).first()
+
+
+def areas_of_run(*, actor: Any, run: AnalysisRun, codes: list[str] | None = None) -> QuerySet[Area]:
+    """Returns the areas a run analysed (at its level, under its force), optionally only the codes given."""
+    found = scoped(actor, VIEW, Area.objects.filter(level=run.level))
+    if codes is not None:
+        found = found.filter(code__in=codes)
+    return found
+
+
+def priority_sets(*, actor: Any) -> QuerySet[PrioritySet]:
+    """Returns the saved sets of priority areas the actor may see, newest first."""
+    return scoped(actor, ANALYSIS_VIEW, PrioritySet.objects.select_related("force", "run", "created_by")).defer(
+        "force__boundary"
+    )
+
+
+def priority_set(*, actor: Any, set_id: int) -> PrioritySet:
+    """Returns one saved set of priority areas, or raises Http404."""
+    require(actor, ANALYSIS_VIEW)
+    found = priority_sets(actor=actor).filter(pk=set_id).first()
+    if found is None:
+        raise Http404("No such set of priority areas")
+    return found
+
+
+def priority_sets_with(*, actor: Any, area: Area) -> QuerySet[PrioritySet]:
+    """Returns the saved priority sets that include an area."""
+    return priority_sets(actor=actor).filter(areas=area)

@@ -416,3 +416,94 @@ def _rehome_neighbourhoods(*, force: Area, la: Area | None) -> None:
             orphan.parent_id = ids[ward_code]
             moved.append(orphan)
     Area.objects.bulk_update(moved, ["parent"], batch_size=BATCH)
+
+
+# Analyses and priority areas ---------------------------------------------------------------------------------
+
+
+def start_analysis(
+    *,
+    actor: Any,
+    force: Area,
+    level: str,
+    first_month: str,
+    last_month: str,
+    harm_weights: dict[str, float] | None = None,
+    need_weights: dict[str, float] | None = None,
+    officers: int | None = None,
+    floor: int = 2,
+    permutations: int = 999,
+) -> Any:
+    """Returns a new analysis run for the force after queueing it to run in the background."""
+    from upstream.core import audit
+    from upstream.places import policies, tasks
+    from upstream.places.models import AnalysisRun
+    from upstream_analytics.places.allocation import DEFAULT_WEIGHTS
+
+    require(actor, policies.ANALYSIS_RUN)
+    if force.level != AreaLevel.FORCE:
+        raise ValueError("an analysis runs over a force area")
+    if first_month > last_month:
+        raise ValueError(f"the period starts ({first_month}) after it ends ({last_month})")
+    with transaction.atomic():
+        run = AnalysisRun.objects.create(
+            force=force,
+            level=level,
+            first_month=first_month,
+            last_month=last_month,
+            harm_weights={k: float(v) for k, v in (harm_weights or {}).items()},
+            need_weights=dict(need_weights or DEFAULT_WEIGHTS),
+            officers=officers,
+            floor=floor,
+            permutations=permutations,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            message="Waiting for a worker to start it",
+        )
+        audit.record(
+            actor=actor,
+            tag=audit.AuditTag.PLACES_ANALYSIS_START,
+            obj=run,
+            detail={"force": force.code, "level": level, "period": [first_month, last_month]},
+        )
+        # Queued once the row is committed, so a worker never looks for a run that is not there yet.
+        transaction.on_commit(lambda: tasks.run_analysis.enqueue(run.pk))
+    return run
+
+
+def save_priority_set(
+    *,
+    actor: Any,
+    force: Area,
+    name: str,
+    reason: str,
+    areas: list[Area],
+    run: Any = None,
+) -> Any:
+    """Returns a saved set of priority areas with its reason, audited, for later before/after evaluation."""
+    from upstream.core import audit
+    from upstream.places import policies
+    from upstream.places.models import PrioritySet
+
+    require(actor, policies.PRIORITY_CREATE)
+    if not areas:
+        raise ValueError("choose at least one area")
+    if not reason.strip():
+        raise ValueError("say why these areas are priorities")
+    with transaction.atomic():
+        chosen = PrioritySet.objects.create(
+            name=name.strip(),
+            force=force,
+            reason=reason.strip(),
+            run=run,
+            baseline_first_month=run.first_month if run else "",
+            baseline_last_month=run.last_month if run else "",
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        chosen.areas.set(areas)
+        audit.record(
+            actor=actor,
+            tag=audit.AuditTag.PLACES_PRIORITY_CREATE,
+            obj=chosen,
+            detail={"force": force.code, "areas": sorted(a.code for a in areas), "run": run.pk if run else None},
+        )
+    return chosen

@@ -370,6 +370,10 @@ class _Run:
                 first, last = getattr(periods, which)
                 self.notes.append(f"Comparison with {first}..{last} left empty: not every month of it is stored.")
         self.write_csv("change", "change.csv", changed.round(6))
+        # Crimes per area and month over the same span, for the trend on each area's page (months with none
+        # are left out here; a reader fills them with zero only for months in `available`).
+        trend = monthly[["area_code", "month", "crimes"]].sort_values(["area_code", "month"]).reset_index(drop=True)
+        self.write_csv("monthly", "monthly.csv", trend)
 
     def step_typology(self) -> None:
         """Writes the typology of need and the explanation of k."""
@@ -450,6 +454,7 @@ def _manifest(state: _Run, partitions: list[Any]) -> dict[str, Any]:
         "compared_with": {"previous": list(periods.previous), "year_ago": list(periods.year_ago)},
         "engine": state.con.name,
         "n_areas": len(state.codes),
+        "months_stored": sorted(str(m) for m in state.available),
         "inputs": {
             "crimes": [{"file": str(p.path.relative_to(places)), "sha256": file_digest(p.path)} for p in partitions],
             "deprivation": (file_digest(places / "deprivation.parquet") if state.deprivation is not None else None),

@@ -1,0 +1,248 @@
+"""Analyses started from the web: a background task running the CLI's pipeline, results kept per run, and the
+pages that read them (area profile, force map, concentration, allocation, priority areas), for Calderdale."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from upstream.core.models import AuditEvent
+from upstream.places import services
+from upstream.places.models import AnalysisRun, Area, PrioritySet, RunStatus
+
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
+POLICEUK = "/work/shared/data/policeuk/2017-07-west-yorkshire-street.csv.gz"
+IMD = "/work/shared/data/imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"
+POPULATION = "/work/shared/data/imd/File_6_-_IoD2019_Population_Denominators.csv.gz"
+HARM = "/work/shared/data/cchi/cchi_weights_by_category.csv"
+
+
+def places(*args):
+    out = StringIO()
+    call_command("places", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def harm_weights():
+    with open(HARM, encoding="utf-8") as handle:
+        return {row["crime_type"]: float(row["cchi_days"]) for row in csv.DictReader(handle)}
+
+
+@pytest.fixture
+def loaded(calderdale):
+    places("import-policeuk", POLICEUK)
+    places("import-imd", IMD, "--population", POPULATION)
+    return Area.objects.get(code="force:west-yorkshire")
+
+
+@pytest.fixture
+def analyst(staff):
+    return staff("analyst")
+
+
+@pytest.fixture
+def run(loaded, analyst, django_capture_on_commit_callbacks):
+    """Starts an LSOA analysis of Calderdale, July 2017, and lets the (immediate) task backend run it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.start_analysis(
+            actor=analyst, force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07",
+            harm_weights=harm_weights(), officers=60, floor=1, permutations=99,
+        )  # fmt: skip
+    started.refresh_from_db()
+    return started
+
+
+def test_a_run_calls_the_cli_pipeline_and_keeps_its_inputs_progress_and_outputs(run, tmp_path):
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.step == run.steps == 7  # reading areas, then six steps
+    assert run.started_at <= run.finished_at
+    assert run.manifest["parameters"]["permutations"] == 99
+    assert run.manifest["inputs"]["harm_weights"]["path"].endswith("harm_weights.csv")
+    assert run.harm_weights["Burglary"] == pytest.approx(244.68)
+    # The same answer as the command line, on the same inputs.
+    cli_out = tmp_path / "cli"
+    places(
+        "analyse", "--force", "West Yorkshire", "--from", "2017-07", "--to", "2017-07", "--level", "lsoa",
+        "--out", cli_out, "--permutations", "99", "--harm-weights", HARM, "--officers", "60", "--floor", "1",
+    )  # fmt: skip
+    from upstream.places.tasks import run_folder
+
+    folder = run_folder(run)
+    for name in ("area_indicators.csv", "hotspots.csv", "typology.csv", "allocation.csv", "monthly.csv"):
+        assert (folder / name).read_text() == (cli_out / name).read_text(), name
+    assert run.summary == json.loads((cli_out / "concentration.json").read_text())
+    event = AuditEvent.objects.get(tag="places:analysis:start")
+    assert event.object_id == str(run.pk)
+
+
+def test_a_run_that_cannot_start_says_what_to_import(calderdale, analyst, django_capture_on_commit_callbacks):
+    force = Area.objects.get(code="force:west-yorkshire")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.start_analysis(
+            actor=analyst, force=force, level="ward", first_month="2017-07", last_month="2017-07"
+        )
+    started.refresh_from_db()
+    assert started.status == RunStatus.FAILED
+    assert "import-policeuk" in started.error
+
+
+def test_only_analysts_and_supervisors_may_start_runs(loaded, staff):
+    from upstream.core.policy import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.start_analysis(
+            actor=staff("officer"), force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07"
+        )
+    assert not AnalysisRun.objects.exists()
+
+
+def test_start_page_queues_a_run_and_shows_its_progress(loaded, analyst, signed_in, django_capture_on_commit_callbacks):
+    client = signed_in(analyst)
+    assert client.get("/places/analysis/new/").status_code == 200
+    bad = client.post("/places/analysis/new/", {"force": loaded.code, "first_month": "2017-13"})
+    assert bad.status_code == 400
+    assert "Enter the first month as YYYY-MM" in bad.content.decode()
+    form = {
+        "force": loaded.code, "first_month": "2017-07", "last_month": "2017-07", "level": "ward",
+        "officers": "20", "floor": "1", "weight_harm": "0.5", "weight_demand": "0.3", "weight_vulnerability": "0.2",
+        "harm_burglary": "244.68",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/places/analysis/new/", form)
+    run = AnalysisRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/places/analysis/{run.pk}/"
+    assert run.harm_weights == {"Burglary": 244.68}
+    page = client.get(f"/places/analysis/{run.pk}/").content.decode()
+    assert "Finished" in page
+    assert "account for more crime than the bottom" in page
+    fragment = client.get(f"/places/analysis/{run.pk}/?part=progress", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="run-progress"' in fragment
+    assert "hx-trigger" not in fragment  # finished: no more polling
+
+
+def test_progress_polls_while_queued(loaded, analyst, signed_in):
+    client = signed_in(analyst)
+    run = AnalysisRun.objects.create(
+        force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07", need_weights={"harm": 1}
+    )
+    fragment = client.get(f"/places/analysis/{run.pk}/?part=progress", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in fragment
+    assert "Reload the page" in fragment
+
+
+def test_area_page_shows_profile_trend_typology_and_hotspot(run, signed_in, staff):
+    client = signed_in(staff("officer"))
+    row = next(r for r in csv.DictReader(io.StringIO(client.get(f"/places/analysis/{run.pk}/area_indicators.csv").getvalue().decode())) if r["crimes"] == max(
+        (r2["crimes"] for r2 in csv.DictReader(io.StringIO(client.get(f"/places/analysis/{run.pk}/area_indicators.csv").getvalue().decode()))), key=int))  # fmt: skip
+    page = client.get(f"/places/{row['area_code']}/").content.decode()
+    assert 'id="profile-summary"' in page
+    assert f"{int(row['crimes']):,}" in page
+    assert 'id="monthly-table"' in page
+    assert "<svg" in page and "Crimes by month" in page
+    assert 'id="typology-table"' in page
+    assert 'id="crime-types"' in page
+    svg = client.get(f"/places/{row['area_code']}/trend.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"2017-07" in svg.getvalue()
+
+
+def test_force_map_layers_tables_and_geojson(run, signed_in, staff):
+    client = signed_in(staff("officer"))
+    for layer in ("counts", "rates", "harm", "hotspots", "typology"):
+        page = client.get(f"/places/analysis/{run.pk}/map/?layer={layer}")
+        assert page.status_code == 200
+        assert 'id="map-table"' in page.content.decode()
+    geojson = client.get(f"/places/analysis/{run.pk}/areas.geojson").json()
+    assert len(geojson["features"]) == 128
+    props = geojson["features"][0]["properties"]
+    assert {"crimes", "crimes_rate", "harm", "hotspot_class", "type_of_need", "counts_colour"} <= set(props)
+    assert sum(f["properties"]["crimes"] for f in geojson["features"]) == run.summary["located"]
+
+
+def test_concentration_page_states_the_gini_top_shares_and_statement(run, signed_in, staff):
+    client = signed_in(staff("officer"))
+    page = client.get(f"/places/analysis/{run.pk}/concentration/").content.decode()
+    assert run.summary["statement"] in page
+    assert f"{run.summary['gini']:.3f}" in page
+    assert 'id="lorenz-table"' in page and 'id="top-shares"' in page
+    assert "<polyline" in page
+    top5 = run.summary["top_shares"]["top_5pct"]["share"]
+    assert f"{100 * top5:.1f}%" in page
+    svg = client.get(f"/places/analysis/{run.pk}/lorenz.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+
+
+def test_allocation_tool_allocates_every_officer_with_the_floor_and_exports_csv(run, signed_in, staff):
+    client = signed_in(staff("supervisor"))
+    default = client.get(f"/places/analysis/{run.pk}/allocation/")
+    assert default.status_code == 200
+    response = client.get(
+        f"/places/analysis/{run.pk}/allocation/",
+        {"officers": "100", "floor": "3", "weight_harm": "0", "weight_demand": "1", "weight_vulnerability": "0",
+         "format": "csv"},
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    assert sum(int(r["officers"]) for r in rows) == 100
+    assert all(int(r["officers"]) >= 3 for r in rows)
+    # Demand only: the unit with most demand gets the most officers.
+    assert max(rows, key=lambda r: float(r["need_share"]))["officers"] == str(max(int(r["officers"]) for r in rows))
+    unit = rows[0]["unit_code"]
+    changed = client.get(
+        f"/places/analysis/{run.pk}/allocation/",
+        {"officers": "100", "floor": "3", "weight_harm": "0", "weight_demand": "1", "weight_vulnerability": "0",
+         f"current-{unit}": "1", "format": "csv"},
+    )  # fmt: skip
+    row = next(r for r in csv.DictReader(io.StringIO(changed.getvalue().decode())) if r["unit_code"] == unit)
+    assert int(row["change"]) == int(row["officers"]) - 1
+    too_many = client.get(
+        f"/places/analysis/{run.pk}/allocation/",
+        {"officers": "5", "floor": "3", "weight_harm": "1", "weight_demand": "1", "weight_vulnerability": "1"},
+    )
+    assert too_many.status_code == 400
+    assert "cannot give" in too_many.content.decode()
+
+
+def test_priority_areas_are_saved_with_reason_and_audited(run, signed_in, analyst):
+    client = signed_in(analyst)
+    codes = list(
+        Area.objects.filter(level="lsoa", code__startswith="E0101").order_by("code").values_list("code", flat=True)[:2]
+    )
+    assert client.get(f"/places/analysis/{run.pk}/priorities/new/").status_code == 200
+    missing = client.post(f"/places/analysis/{run.pk}/priorities/new/", {"name": "Summer", "areas": codes})
+    assert missing.status_code == 400
+    assert "Say why these areas are priorities" in missing.content.decode()
+    response = client.post(
+        f"/places/analysis/{run.pk}/priorities/new/", {"name": "Summer", "reason": "Top harm", "areas": codes}
+    )
+    chosen = PrioritySet.objects.get()
+    assert response["Location"] == f"/places/priorities/{chosen.pk}/"
+    assert sorted(chosen.areas.values_list("code", flat=True)) == codes
+    assert (chosen.baseline_first_month, chosen.run) == ("2017-07", run)
+    event = AuditEvent.objects.get(tag="places:priority:create")
+    assert event.detail["areas"] == codes
+    assert "Top harm" in client.get(f"/places/priorities/{chosen.pk}/").content.decode()
+    assert "Summer" in client.get(f"/places/{codes[0]}/").content.decode()
+
+
+def test_officers_may_read_results_but_not_start_or_prioritise(run, signed_in, staff):
+    client = signed_in(staff("officer"))
+    assert client.get("/places/analysis/").status_code == 200
+    assert client.get("/places/analysis/new/").status_code == 403
+    assert client.get(f"/places/analysis/{run.pk}/priorities/new/").status_code == 403
+
+
+def test_exports_are_the_run_files(run, signed_in, staff):
+    client = signed_in(staff("analyst", username="reader"))
+    from upstream.places.tasks import run_folder
+
+    for name in ("area_indicators", "hotspots", "change", "typology", "allocation"):
+        response = client.get(f"/places/analysis/{run.pk}/{name}.csv")
+        assert b"".join(response.streaming_content) == (run_folder(run) / f"{name}.csv").read_bytes()
+    assert client.get(f"/places/analysis/{run.pk}/manifest.csv").status_code == 404
