@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.accounts.models import Organisation
+from upstream.core import links
 from upstream.core.policy import PermissionDenied, can, require
 from upstream.people import policies, queries, services
 from upstream.people.forms import EraseForm, PersonForm, ShareForm
@@ -93,6 +94,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_erase": controller_staff and can(user, policies.PERSON_ERASE, person) and not person.is_erased,
             "can_see_access_log": can(user, policies.PERSON_ACCESS_LOG, person),
             "is_controller_staff": controller_staff,
+            # What other capabilities offer on a person ("refer this person"), through core's link registry.
+            "actions": links.for_record("people:person", user, person),
         },
     )
 

@@ -91,6 +91,8 @@ class ReferralIn(Schema):
     source_reference: str = Field("", max_length=100)
     consent: ConsentIn | None = None
     lawful_basis: LawfulBasisIn | None = None
+    client_groups: list[str] = Field(default_factory=list, max_length=20)
+    eligibility_override_reason: str = Field("", max_length=services.MAX_REASON_LENGTH)
     send: bool = False
 
 
@@ -154,6 +156,9 @@ class ReferralOut(Schema):
     age_band: str
     consent_basis: str
     lawful_basis: str
+    client_groups: list[str]
+    eligibility_problems: list[str]
+    eligibility_override_reason: str
     decline_reason: str
     outcome: str
     outcome_note: str
@@ -221,6 +226,9 @@ def _out(referral: Referral) -> dict[str, Any]:
         "age_band": referral.person_age_band or AgeBand.UNKNOWN,
         "consent_basis": referral.consent_basis,
         "lawful_basis": referral.lawful_basis,
+        "client_groups": referral.client_groups,
+        "eligibility_problems": referral.eligibility_problems,
+        "eligibility_override_reason": referral.eligibility_override_reason,
         "decline_reason": referral.decline_reason,
         "outcome": referral.outcome,
         "outcome_note": referral.outcome_note,
@@ -326,6 +334,8 @@ def create_referral(  # noqa: C901 - one guard per way the request can be wrong,
                 urgency=Urgency(payload.urgency),
                 source_kind=SourceKind(payload.source_kind),
                 source_reference=payload.source_reference,
+                client_groups=payload.client_groups,
+                eligibility_override_reason=payload.eligibility_override_reason,
                 **basis,
             )
             if payload.send:

@@ -14,6 +14,7 @@ class ReferralsConfig(AppConfig):
         from upstream.referrals import policies, queries
 
         links.register("directory:service", referral_links.service_links)
+        links.register("people:person", referral_links.person_links)
         navigation.register(
             navigation.Section(
                 label=_("Referrals"),

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from upstream.directory.vocab import NEED_CATEGORIES
+from upstream.directory.vocab import CLIENT_GROUPS, NEED_CATEGORIES
 from upstream.referrals.models import (
     AgeBand,
     CapacityKind,
@@ -79,6 +79,8 @@ class ReferralForm(forms.Form):
     consent_scope = forms.CharField(required=False, max_length=500)
     lawful_basis = forms.ChoiceField(choices=LawfulBasis.choices, required=False)
     lawful_basis_reason = forms.CharField(required=False, max_length=2000)
+    client_groups = forms.MultipleChoiceField(choices=list(CLIENT_GROUPS.items()), required=False)
+    eligibility_override_reason = forms.CharField(required=False, max_length=MAX_REASON_LENGTH)
     send_now = forms.BooleanField(required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -52,6 +52,15 @@ def self_referral_url(service: Any = None, *, programme: Programme | None = None
     return None
 
 
+def person_links(user: Any, person: Any) -> list[Link]:
+    """Returns the referral link a person's page offers: refer this person (to a service or programme chosen next)."""
+    if getattr(person, "is_erased", False) or not can(user, policies.REFERRAL_CREATE):
+        return []
+    if getattr(user, "organisation_id", None) is None:
+        return []
+    return [Link(_("Refer this person to a service or programme"), f"{reverse('referrals:refer')}?person={person.pk}")]
+
+
 def service_links(user: Any, service: Any) -> list[Link]:
     """Returns the referral links a directory service page offers this user: refer (staff), ask for help."""
     found = []

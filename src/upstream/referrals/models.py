@@ -272,6 +272,12 @@ class Referral(models.Model):
     lawful_basis = models.CharField(_("lawful basis"), max_length=20, choices=LawfulBasis.choices, blank=True)
     lawful_basis_reason = models.TextField(_("why consent is not the basis"), blank=True)
 
+    # Whom the referrer says the person is, against the client groups the service or programme is for; and,
+    # when the person falls outside its rules (sex, age, groups), what did not fit and why they were referred.
+    client_groups = models.JSONField(_("client groups"), default=list, blank=True)
+    eligibility_problems = models.JSONField(_("outside the eligibility"), default=list, blank=True)
+    eligibility_override_reason = models.TextField(_("why referred outside the eligibility"), blank=True)
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=1)
     decline_reason = models.CharField(_("decline reason"), max_length=20, choices=DeclineReason.choices, blank=True)

@@ -257,3 +257,47 @@ def decline_signals(*, since: dt.date | None = None) -> list[dict[str, Any]]:
         {"service_id": service_id, "decline_reason": reason, "need_category": need, "count": count}
         for (service_id, reason, need), count in sorted(signals.items())
     ]
+
+
+# --- choosing where to refer someone ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralTargets:
+    """Services (that take referrals through Upstream) and programmes matching a search, for the Refer picker."""
+
+    services: list[Any]
+    programmes: list[Programme]
+    searched: bool
+
+
+TARGET_LIMIT = 20
+SEARCH_DEPTH = 200  # directory results read to find the services among them that take referrals
+
+
+def referral_targets(actor: Any, *, text: str = "", need: str = "", area_code: str = "") -> ReferralTargets:
+    """Returns where the actor can refer someone: services that take referrals, and programmes running now.
+
+    Services are found by words, need and area with the directory's own search; programmes by the same words
+    and need.
+    """
+    from upstream.directory.search import SearchQuery, search
+    from upstream.referrals.models import ReceivingService
+
+    require(actor, policies.REFERRAL_CREATE)
+    text = text.strip()[:200]
+    searched = bool(text or need or area_code)
+    receiving = set(ReceivingService.objects.values_list("service_id", flat=True))
+    found: list[Any] = []
+    if searched and receiving:
+        page = search(SearchQuery(text=text, needs=(need,) if need else (), area_code=area_code, per_page=SEARCH_DEPTH))
+        found = [hit.service for hit in page.hits if hit.service.pk in receiving][:TARGET_LIMIT]
+    today = timezone.localdate()
+    programmes = [
+        p
+        for p in list_programmes(actor)
+        if (p.ends_on is None or p.ends_on >= today)
+        and (not need or need in (p.need_categories or []))
+        and all(word.lower() in f"{p.name} {p.description}".lower() for word in text.split())
+    ]
+    return ReferralTargets(services=found, programmes=programmes[:TARGET_LIMIT], searched=searched)

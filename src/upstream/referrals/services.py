@@ -220,8 +220,14 @@ def create_referral(
     consent_scope: str = "",
     lawful_basis: str = "",
     lawful_basis_reason: str = "",
+    client_groups: Iterable[str] = (),
+    eligibility_override_reason: str = "",
 ) -> Referral:
-    """Returns a new draft referral of a person to a service or programme, audited as a collection."""
+    """Returns a new draft referral of a person to a service or programme, audited as a collection.
+
+    A person outside whom the service or programme is for (sex, age, client groups) is refused, unless the
+    referrer gives the reason to refer them anyway; the reason and what did not fit are kept and audited.
+    """
     require(actor, policies.REFERRAL_CREATE)
     if getattr(actor, "organisation_id", None) is None:
         raise PermissionDenied(actor, policies.REFERRAL_CREATE)
@@ -236,8 +242,27 @@ def create_referral(
     needs = _validate_common(reason, need_categories, urgency, source_kind)
     _validate_basis(consent_basis, consent_given_by, consent_given_at, consent_scope, lawful_basis, lawful_basis_reason)
     receiving_organisation_id, _days = receiving_terms(service=service, programme=programme)
+    from upstream.directory.vocab import CLIENT_GROUPS
+
+    stated_groups = sorted(set(client_groups))
+    if any(g not in CLIENT_GROUPS for g in stated_groups):
+        raise ValidationError(_("Choose client groups from the list"), code="client_groups")
+    override = eligibility_override_reason.strip()[:MAX_REASON_LENGTH]
+    not_fitting = referral_eligibility_problems(
+        person=person, client_groups=stated_groups, on=timezone.localdate(), service=service, programme=programme
+    )
+    if not_fitting and not override:
+        raise ValidationError(
+            " ".join(str(p) for p in not_fitting)
+            + " "
+            + _("To refer them anyway, give the reason (the receiver sees it)."),
+            code="not_eligible",
+        )
     referral = Referral.objects.create(
         person=person,
+        client_groups=stated_groups,
+        eligibility_problems=[str(p) for p in not_fitting],
+        eligibility_override_reason=override if not_fitting else "",
         service=service,
         programme=programme,
         receiving_organisation_id=receiving_organisation_id,
@@ -278,6 +303,7 @@ def create_referral(
             "person": person.pk,
             "service": str(service.pk) if service else None,
             "programme": referral.programme_id,
+            "eligibility_override": bool(not_fitting),
         },
     )
     return referral
@@ -619,7 +645,15 @@ def move_referral(  # noqa: PLR0911 - one return per status: a dispatch table in
 
 
 # The text fields of a referral that can say who a person is; erasure blanks them.
-ERASABLE_FIELDS = ("reason", "contact_name", "contact_phone", "contact_email", "outcome_note", "source_reference")
+ERASABLE_FIELDS = (
+    "reason",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "outcome_note",
+    "source_reference",
+    "eligibility_override_reason",
+)
 
 
 @transaction.atomic
@@ -864,6 +898,51 @@ def eligibility_problems(programme: Programme, person: Any, on: dt.date) -> list
             problems.append(_("The programme is for people aged %(min)s or over.") % {"min": programme.minimum_age})
         if programme.maximum_age is not None and age > programme.maximum_age:
             problems.append(_("The programme is for people aged %(max)s or under.") % {"max": programme.maximum_age})
+    return problems
+
+
+def _age_on(date_of_birth: dt.date, on: dt.date) -> int:
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def target_client_groups(*, service: Any = None, programme: Programme | None = None) -> list[str]:
+    """Returns the client groups the service (from its directory profile) or programme is for; empty = anyone."""
+    target = service if service is not None else programme
+    return list(getattr(target, "client_groups", None) or [])
+
+
+def referral_eligibility_problems(
+    *, person: Any, client_groups: Iterable[str], on: dt.date, service: Any = None, programme: Programme | None = None
+) -> list[str]:
+    """Returns why the person falls outside whom the service or programme is for (empty when they fit).
+
+    Sex and age are checked against the person's record where it says them (an unknown sex or date of birth
+    is left to the receiver); client groups against the groups the referrer says the person belongs to.
+    """
+    from upstream.directory.vocab import CLIENT_GROUPS
+
+    if programme is not None:
+        problems = eligibility_problems(programme, person, on)
+    else:
+        problems = []
+        wanted = {"female": "F", "male": "M"}.get(getattr(service, "eligibility_sex", "") or "", "")
+        if wanted and person.sex in ("M", "F") and person.sex != wanted:
+            women, men = _("The service is for women and girls only."), _("The service is for men and boys only.")
+            problems.append(women if wanted == "F" else men)
+        low, high = getattr(service, "minimum_age", None), getattr(service, "maximum_age", None)
+        if person.date_of_birth is not None and (low is not None or high is not None):
+            age = _age_on(person.date_of_birth, on)
+            if low is not None and age < low:
+                problems.append(_("The service is for people aged %(min)s or over.") % {"min": f"{low:g}"})
+            if high is not None and age > high:
+                problems.append(_("The service is for people aged %(max)s or under.") % {"max": f"{high:g}"})
+    groups = target_client_groups(service=service, programme=programme)
+    if groups and not set(client_groups) & set(groups):
+        names = ", ".join(str(CLIENT_GROUPS.get(g, g)) for g in groups)
+        problems.append(
+            _("It is for: %(groups)s. Say which of these the person is, or give the reason to refer them anyway.")
+            % {"groups": names}
+        )
     return problems
 
 

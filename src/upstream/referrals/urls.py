@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("inbox/", views.inbox, name="inbox"),
     path("sent/", views.sent, name="sent"),
+    path("refer/", views.refer, name="refer"),
     path("new/", views.new, name="new"),
     path("<int:referral_id>/", views.detail, name="detail"),
     path("<int:referral_id>/move/", views.move, name="move"),

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upstream.accounts.middleware import public_page
+from upstream.core import ratelimit
 from upstream.core.policy import PermissionDenied, can, require, roles_of
 from upstream.directory.models import Service
-from upstream.directory.vocab import NEED_CATEGORIES
+from upstream.directory.vocab import CLIENT_GROUPS, NEED_CATEGORIES
 from upstream.people import policies as people_policies
 from upstream.people import queries as people_queries
 from upstream.people import services as people_services
@@ -140,6 +139,49 @@ def _target_from(request: HttpRequest) -> tuple[Service | None, Programme | None
 
 
 @login_required
+@require_GET
+def refer(request: HttpRequest) -> HttpResponse:
+    """Chooses where to refer someone: search the directory by words, need and area, or pick a programme."""
+    from upstream.places.models import Area, AreaLevel
+
+    require(request.user, policies.REFERRAL_CREATE)
+    person = None
+    person_id = request.GET.get("person", "")
+    if person_id:
+        # The page names the person, so opening it is a consultation (audited); 404 when out of reach.
+        person = people_queries.get_person(request.user, person_id, purpose=_("choosing where to refer them"))
+    text = request.GET.get("q", "")[:200]
+    need = request.GET.get("need", "")
+    need = need if need in NEED_CATEGORIES else ""
+    areas = Area.objects.filter(level__in=[AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD]).order_by("level", "name")
+    area_code = request.GET.get("area", "")[:60]
+    area_code = area_code if area_code and areas.filter(code=area_code).exists() else ""
+    targets = queries.referral_targets(request.user, text=text, need=need, area_code=area_code)
+    suffix = f"&person={person.pk}" if person is not None else ""
+    return render(
+        request,
+        "referrals/refer.html",
+        {
+            "person": person,
+            "text": text,
+            "need": need,
+            "area_code": area_code,
+            "area_choices": [(a.code, a.name) for a in areas[:500]],
+            "targets": targets,
+            "service_links": [
+                (service, f"{reverse('referrals:new')}?service={service.pk}{suffix}") for service in targets.services
+            ],
+            "programme_links": [
+                (programme, f"{reverse('referrals:new')}?programme={programme.pk}{suffix}")
+                for programme in targets.programmes
+            ],
+            "need_labels": NEED_CATEGORIES,
+            **_choices(),
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Makes a referral to a service (?service=ID) or a programme (?programme=ID), as a draft or sent at once."""
@@ -161,7 +203,8 @@ def new(request: HttpRequest) -> HttpResponse:
         try:
             referral = _create_from_form(request, data, service, programme, chosen_person)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Outside the service's eligibility: the error sits by the box for the reason to refer anyway.
+            form.add_error("eligibility_override_reason" if exc.code == "not_eligible" else None, exc)
         except services.ConflictError as exc:
             form.add_error(None, str(exc))
         else:
@@ -179,10 +222,36 @@ def new(request: HttpRequest) -> HttpResponse:
             "service": service,
             "programme": programme,
             "chosen_person": chosen_person,
+            "eligibility": _eligibility_summary(service, programme),
+            "client_group_choices": [
+                (g, CLIENT_GROUPS.get(g, g))
+                for g in services.target_client_groups(service=service, programme=programme)
+            ],
             **_choices(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _eligibility_summary(service: Service | None, programme: Programme | None) -> list[str]:
+    """Returns whom the service or programme is for, line by line, from its directory profile or settings."""
+    lines: list[str] = []
+    target: Any = service if service is not None else programme
+    low, high = target.minimum_age, target.maximum_age
+    if low is not None and high is not None:
+        lines.append(_("Ages %(min)s to %(max)s") % {"min": f"{low:g}", "max": f"{high:g}"})
+    elif low is not None:
+        lines.append(_("Aged %(min)s or over") % {"min": f"{low:g}"})
+    elif high is not None:
+        lines.append(_("Aged %(max)s or under") % {"max": f"{high:g}"})
+    sex = service.eligibility_sex if service is not None else {"F": "female", "M": "male"}.get(target.eligible_sex, "")
+    if sex == "female":
+        lines.append(_("Women and girls only"))
+    elif sex == "male":
+        lines.append(_("Men and boys only"))
+    if service is not None and service.eligibility_description:
+        lines.append(service.eligibility_description)
+    return lines
 
 
 def _create_from_form(
@@ -222,6 +291,8 @@ def _create_from_form(
             consent_scope=data.get("consent_scope", ""),
             lawful_basis=data.get("lawful_basis") or "",
             lawful_basis_reason=data.get("lawful_basis_reason", ""),
+            client_groups=data.get("client_groups") or [],
+            eligibility_override_reason=data.get("eligibility_override_reason", ""),
         )
         if data.get("send_now"):
             referral = services.send_referral(actor=request.user, referral=referral, expected_version=referral.version)
@@ -249,6 +320,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             and not referral.has_basis
             and policies.on_referring_side(request.user, referral),
             "need_labels": NEED_CATEGORIES,
+            "client_group_labels": CLIENT_GROUPS,
             "can_erase": referral.erased_at is None
             and referral.status in CLOSED_STATUSES
             and can(request.user, policies.REFERRAL_ERASE, referral),
@@ -417,28 +489,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 # --- self-referral ---------------------------------------------------------------------------------------
 
 
-def _client_key(request: HttpRequest) -> str:
-    # The address is hashed before it is used as a cache key: the limiter needs to recognise a sender, not
-    # to keep their address.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "referrals:self:" + hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    key = _client_key(request)
-    count = cache.get(key, 0)
-    return bool(count >= SELF_REFERRAL_LIMIT)
-
-
-def _count_submission(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, SELF_REFERRAL_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, SELF_REFERRAL_WINDOW)
-
-
 @public_page
 @require_http_methods(["GET", "POST"])
 def self_referral(request: HttpRequest) -> HttpResponse:
@@ -447,9 +497,9 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > SELF_REFERRAL_MAX_BYTES:
             return render(request, "referrals/self_referral_refused.html", {"reason": "size"}, status=413)
-        if _rate_limited(request):
+        # Counted across every worker process (core/ratelimit.py), by a hash of the sender's address.
+        if not ratelimit.attempt("referrals:self", request, limit=SELF_REFERRAL_LIMIT, window=SELF_REFERRAL_WINDOW):
             return render(request, "referrals/self_referral_refused.html", {"reason": "rate"}, status=429)
-        _count_submission(request)
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

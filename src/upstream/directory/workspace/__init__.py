@@ -1,1 +1,0 @@
-"""The directory co-ordinator's workspace: verification, provider changes, reports, duplicates and checks."""
