@@ -36,6 +36,7 @@ from upstream.directory.models import (
     ServiceAtLocation,
 )
 from upstream.directory.services import refresh_services_index
+from upstream.directory.workspace import demo as workspace_demo
 from upstream.places.models import Area, AreaLevel
 
 order = 50
@@ -180,7 +181,7 @@ def _organisations(context: Any) -> dict[str, Organization]:
 def build(context: Any) -> dict[str, int]:
     """Creates the demo directory's services in the demo neighbourhoods and rebuilds their search index."""
     if Service.objects.filter(id=_id("service", 0)).exists():
-        return {"services created": 0, "stale": 0, "duplicates": 0}
+        return {"services created": 0, "stale": 0, "duplicates": 0, **workspace_demo.build(context)}
     areas = [
         a
         for a in Area.objects.filter(level=AreaLevel.NEIGHBOURHOOD, code__startswith="Z01").order_by("code")
@@ -287,7 +288,13 @@ def build(context: Any) -> dict[str, int]:
     ):
         model.objects.bulk_create(rows[key], batch_size=500)
     refresh_services_index(service_ids=[s.id for s in rows["services"]])
-    return {"services created": len(rows["services"]), "stale": stale, "duplicates": DUPLICATES}
+    # The co-ordinator's queues, provider links and guides (directory/workspace/demo.py).
+    return {
+        "services created": len(rows["services"]),
+        "stale": stale,
+        "duplicates": DUPLICATES,
+        **workspace_demo.build(context),
+    }
 
 
 def _eligibility(low: int | None, high: int | None) -> str:

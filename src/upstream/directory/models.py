@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -368,6 +369,12 @@ class ProblemReport(models.Model):
     message = models.TextField()
     reported_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    # How the co-ordinator dealt with it (the workspace's queue of reports).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
 
 
 class ServiceText(models.Model):
@@ -380,3 +387,176 @@ class ServiceText(models.Model):
     service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="text")
     body = models.TextField()
     vocabulary = models.TextField(blank=True)  # distinct lowercased words, for typo correction
+
+
+# The co-ordinator's workspace (docs/directory.md, "Keeping it true"). None of these tables is HSDS: they are
+# ours and never published by the API or the export.
+
+
+class ProviderLink(models.Model):
+    """Which Upstream organisation runs a directory organisation, so its staff may propose changes to it."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="provider_link")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_links", verbose_name=_("provider")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} ← {self.organisation_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ChangeProposal(models.Model):
+    """A provider's proposed change to one of its services, applied only when the co-ordinator approves it."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="change_proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_by_label = models.TextField(blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original = models.JSONField(default=dict)  # field -> the value when the change was proposed
+    changes = models.JSONField(default=dict)  # field -> the proposed value
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class DuplicateDecision(models.Model):
+    """The co-ordinator's decision on a pair of services the duplicate finder offered; it is never offered again."""
+
+    class Decision(models.TextChoices):
+        NOT_DUPLICATE = "not_duplicate", _("Not a duplicate")
+        MERGED = "merged", _("Merged")
+
+    # The pair is stored smaller id first, so (a, b) and (b, a) are the same decision.
+    first = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    kept = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="directory_duplicate_pair_once")]
+
+
+class CheckKind(models.TextChoices):
+    LINK = "link", _("Website links")
+    PHONE = "phone", _("Phone numbers")
+
+
+class CheckRun(models.Model):
+    """One background run of the link or phone checks, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=10, choices=CheckKind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class CheckResult(models.Model):
+    """One checked website or phone number; a failed one is a task on the co-ordinator's list until dealt with."""
+
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="results")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="check_results")
+    kind = models.CharField(max_length=10, choices=CheckKind.choices)
+    target = models.TextField()  # the address or number checked
+    ok = models.BooleanField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    final_url = models.TextField(blank=True)
+    message = models.TextField(blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    dealt_with_at = models.DateTimeField(null=True, blank=True)
+    dealt_with_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["service__name", "pk"]
+        indexes = [models.Index(fields=["ok", "dealt_with_at"])]
+
+
+class StaffNote(models.Model):
+    """A note for staff about a service ("ring before 10, they take referrals on Mondays"); never public."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.TextField(blank=True)
+    organisation_label = models.TextField(blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Guide(models.Model):
+    """A short how-to page ("register with a GP"), edited by the co-ordinator.
+
+    The id is a stable UUID and the words are plain-text fields, so translations can point at a guide's
+    field by id and name. The body is plain text with a little structure (see guides.render): never HTML.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"))
+    need_categories = models.JSONField(default=list, blank=True)
+    services = models.ManyToManyField(Service, blank=True, related_name="guides")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    language = models.CharField(max_length=10, default="en")  # the language the words are written in
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# The search table lives with search (search/models.py); imported here so Django registers it.
+from upstream.directory.search.models import SearchEntry, SearchPlace  # noqa: E402, F401 - registers them

@@ -9,3 +9,9 @@ urlpatterns = [
     path("services/<uuid:service_id>/report/", views.report, name="report"),
     path("services/<uuid:service_id>/report/sent/", views.report_sent, name="report-sent"),
 ]
+
+# The co-ordinator's workspace, providers' changes, staff notes and guides (docs/directory.md).
+from upstream.directory.guides import urls as guide_urls  # noqa: E402 - kept beside the lines that use it
+from upstream.directory.workspace import urls as workspace_urls  # noqa: E402
+
+urlpatterns += workspace_urls.urlpatterns + guide_urls.urlpatterns

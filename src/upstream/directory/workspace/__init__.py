@@ -1,0 +1,1 @@
+"""The directory co-ordinator's workspace: verification, provider changes, reports, duplicates and checks."""
