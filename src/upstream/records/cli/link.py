@@ -33,8 +33,7 @@ def handle(command: BaseCommand, **options: Any) -> None:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from upstream_analytics.linkage.pipeline import run_link
-    from upstream_analytics.records.store import StoreEmptyError
+    from upstream.records import services
 
     low, high = options["review_band"]
     if not 0 <= low <= high <= 1 or not 0 < options["threshold"] <= 1:
@@ -49,23 +48,27 @@ def handle(command: BaseCommand, **options: Any) -> None:
         def progress(step: str) -> None:
             bar.update(task, description=step, advance=1)
 
+        # The run is recorded (and audited) like one started from the web, and applies every reviewer's
+        # decision so far, so a decided pair is never put in the queue again.
+        run = services.create_command_line_run(engine=options["engine"])
         try:
-            summary = run_link(
-                Path(settings.ANALYTICS_DIR),
-                out,
-                engine=options["engine"],
+            summary = services.execute_link_run(
+                run,
+                out=out,
                 retrain=options["retrain"],
                 threshold=options["threshold"],
                 band=(low, high),
                 progress=progress,
             )
-        except StoreEmptyError as exc:
+        except services.RunRefusedError as exc:
             raise CommandError(str(exc)) from exc
     command.stdout.write(
         f"{summary.records:,} person records resolved to {summary.people:,} people "
         f"in {summary.households:,} households."
     )
+    if summary.decisions:
+        command.stdout.write(f"{summary.decisions:,} reviewers' decisions applied.")
     command.stdout.write(f"{summary.clerical_pairs:,} uncertain pairs for clerical review.")
     if summary.retrained:
         command.stdout.write("The model was trained again and saved beside the code (linkage/model_v1.json).")
-    command.stdout.write(f"Wrote people_resolved.csv, households.csv and clerical_review.csv to {out}.")
+    command.stdout.write(f"Wrote people_resolved.csv, households.csv, clerical_review.csv and links.csv to {out}.")
