@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
+from triggers_queue_helpers import write_store
 
 from upstream.accounts.models import Organisation, OrganisationKind, Team, User
 from upstream.core.roles import Role
 from upstream.places.models import Area, AreaLevel
-
-
-def load_fixtures():
-    """Returns the analytics side's hand-made household (tests/analytics/triggers/triggers_fixtures.py)."""
-    if "triggers_fixtures" in sys.modules:
-        return sys.modules["triggers_fixtures"]
-    spec = importlib.util.spec_from_file_location(
-        "triggers_fixtures", Path(__file__).parents[1] / "analytics" / "triggers" / "triggers_fixtures.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["triggers_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def write_store(data_dir: Path, *, linked: bool = True, drop_events: tuple[str, ...] = ()) -> None:
-    """Writes the hand-made household as the current records store and, if asked, its linkage."""
-    fixtures = load_fixtures()
-    frames = fixtures.frames()
-    frames["events"] = frames["events"][~frames["events"]["event_id"].isin(drop_events)]
-    frames["involvements"] = frames["involvements"][~frames["involvements"]["event_id"].isin(drop_events)]
-    frames["people"]["forename"] = frames["people"]["person_id"].str.upper()
-    frames["people"]["surname"] = "Testperson"
-    root = data_dir / "analytics" / "records"
-    version = root / "versions" / "v000001"
-    version.mkdir(parents=True, exist_ok=True)
-    for name in ("events", "people", "locations", "involvements", "relationships"):
-        pq.write_table(fixtures._arrow(frames[name]), version / f"{name}.parquet")
-    (root / "CURRENT").write_text("v000001\n", encoding="utf-8")
-    if linked:
-        link = data_dir / "runs" / "link"
-        link.mkdir(parents=True, exist_ok=True)
-        frames["resolved"].to_csv(link / "people_resolved.csv", index=False)
-        frames["households"].to_csv(link / "households.csv", index=False)
 
 
 @pytest.fixture
@@ -88,9 +50,7 @@ def areas(db):
         "other_ward": other_ward,
         "n1": Area.objects.create(level=AreaLevel.NEIGHBOURHOOD, code="E01000001", name="High Street", parent=ward),
         "n2": Area.objects.create(level=AreaLevel.NEIGHBOURHOOD, code="E01000002", name="Low Road", parent=ward),
-        "n3": Area.objects.create(
-            level=AreaLevel.NEIGHBOURHOOD, code="E01000003", name="Park Lane", parent=other_ward
-        ),
+        "n3": Area.objects.create(level=AreaLevel.NEIGHBOURHOOD, code="E01000003", name="Park Lane", parent=other_ward),
     }
 
 
@@ -177,16 +137,3 @@ def _remember_runs(monkeypatch):
         return _RUNS[key]
 
     monkeypatch.setattr(pipeline, "run_from_store", remembered)
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
