@@ -76,7 +76,7 @@ def _within_hours(schedule: Any, moment: dt.time) -> bool:
     opens, closes = schedule.opens_at, schedule.closes_at
     if opens is None or closes is None:
         return opens is None and closes is None  # a day-long rule with no hours: open all day
-    if closes <= opens:  # runs past midnight: the evening part only (the morning belongs to the next day)
+    if closes <= opens:  # runs past midnight: the evening part here (is_open reads the small hours next day)
         return moment >= opens
     return opens <= moment < closes
 
@@ -92,10 +92,22 @@ def is_open(schedules: Iterable[Any], at: dt.datetime, *, open_on_bank_holidays:
             return False
     if not open_on_bank_holidays and is_bank_holiday(day):
         return False
-    return any(
+    if any(
         not getattr(schedule, "closed", False) and occurs_on(schedule, day) and _within_hours(schedule, moment)
         for schedule in schedules
+    ):
+        return True
+    # The small hours of a session that began the evening before (22:00 to 04:00 is open at 02:00).
+    yesterday = day - dt.timedelta(days=1)
+    return any(
+        not getattr(schedule, "closed", False) and _after_midnight(schedule, moment) and occurs_on(schedule, yesterday)
+        for schedule in schedules
     )
+
+
+def _after_midnight(schedule: Any, moment: dt.time) -> bool:
+    opens, closes = schedule.opens_at, schedule.closes_at
+    return opens is not None and closes is not None and closes <= opens and moment < closes
 
 
 def weekly_hours(schedules: Iterable[Any]) -> list[tuple[str, list[str]]]:

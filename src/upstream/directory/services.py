@@ -32,6 +32,7 @@ from upstream.directory.models import (
     TaxonomyTerm,
 )
 from upstream.directory.search.base import SCHEDULE_FIELDS, WORD, SearchQuery, filter_tokens_for, rule_to_json
+from upstream.directory.search.index import rebuild_entries
 from upstream.directory.search.vocabulary import forget
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -331,6 +332,7 @@ def _refresh_batch(ids: list[uuid.UUID]) -> None:
     Service.objects.bulk_update(services, ["filter_tokens", "is_free", "opening_rules"])
     ServiceText.objects.filter(service_id__in=ids).delete()
     ServiceText.objects.bulk_create(texts)
+    rebuild_entries(services, texts)  # the search table: filters, points and the week's hours in one row
 
 
 def record_search(*, query: SearchQuery, result_count: int, channel: str = "web", area_code: str = "") -> None:

@@ -1,9 +1,13 @@
 """One search query object, and what every database's backend shares.
 
-A backend answers only the text part (which services match the words, best first); filters on needs,
-eligibility, cost, language and attendance run on the denormalised ``filter_tokens`` column the same way
-everywhere, and distance and "open at" are computed in Python on the few candidates that remain.
+A backend answers only the text part (which services match the words, and a score); everything else is one
+SQL query over ``SearchEntry`` (search/models.py), the same on every database: filters on its columns,
+distance as the chord between unit vectors (a bounding box on the indexed latitude and longitude first),
+"open at" as one character of the week's 15-minute slots (search/week.py), and the sort, count and page
+cut in SQL. Only services whose slot says "ask the rules" have their opening rules read in Python.
 """
+
+# ruff: noqa: S608 - the SQL is assembled from fixed fragments; every value is passed as a parameter
 
 from __future__ import annotations
 
@@ -14,15 +18,23 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
-from upstream.directory.hours import is_open
-from upstream.directory.models import Location, Service, ServiceAtLocation, ServiceStatus
+from upstream.directory.hours import is_bank_holiday, is_open
+from upstream.directory.models import Location, Service, ServiceAtLocation
+from upstream.directory.search.models import CHECK
+from upstream.directory.search.week import BASE as WEEK_BASE
+from upstream.directory.search.week import slot_at
 
 MAX_TEXT = 200  # longer queries are cut: nobody types more, and it bounds the work
-TEXT_CANDIDATES = 2000
-FEW_MATCHES = 300
+TEXT_LIST_DEFERRED = ("opening_rules", "filter_tokens", "accreditations", "licenses", "assurer_email", "wait_time")
+ORGANIZATION_DEFERRED = ("description", "logo", "tax_id", "tax_status", "legal_status", "uri")
+CANDIDATES = 2000
+LIST_DEFERRED = ("opening_rules", "filter_tokens", "accreditations", "licenses", "assurer_email", "wait_time")
+ORGANIZATION_DEFERRED = ("description", "logo", "tax_id", "tax_status", "legal_status", "uri")
+CANDIDATES = 200  # rows read for a page: enough for ten pages, or to skip services shut by their rules
 OPEN_BATCH = 5000  # ids per query, well under SQLite's limit on parameters
 EARTH_RADIUS_KM = 6371.0088
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -105,97 +117,242 @@ def filter_tokens_for(service: Service, languages: list[str]) -> str:
 
 
 class SearchBackend:
-    """Finds services; subclasses answer the text part for one database."""
+    """Finds services: one SQL query over the search table, joined to this database's text index.
+
+    Subclasses give the text part (``text_source``: SQL yielding ``text_id, score`` for the words), how to
+    test that a string holds another (``contains``) and the character-code function (``char_code``).
+    Everything else is shared: the filters are columns of ``SearchEntry``, distance is the chord between
+    unit vectors (exact, and plain arithmetic), "open now" is one character of the week, and the database
+    sorts, counts and cuts the page.
+    """
 
     vendor = ""
+    contains = "instr({column}, %s) > 0"
+    char_code = "unicode"
+
+    def text_source(self, words: list[str], *, ranked: bool = True) -> tuple[str, list[Any], list[str]]:
+        """Returns SQL yielding (text_id, score) for the words, its parameters, and any words it corrected."""
+        raise NotImplementedError
 
     def text_matches(self, words: list[str], limit: int) -> tuple[list[tuple[uuid.UUID, float]], list[str]]:
         """Returns (service id, score) best first for the words, and any words it corrected."""
-        raise NotImplementedError
+        sql, params, corrected = self.text_source(words)
+        full = (
+            f"SELECT s.service_id, t.score FROM ({sql}) t JOIN directory_servicetext s ON s.id = t.text_id "
+            "ORDER BY t.score DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(full, [*params, limit])
+            rows = cursor.fetchall()
+        return [(_uuid(sid), float(score)) for sid, score in rows], corrected
 
     def search(self, query: SearchQuery) -> SearchPage:
         """Returns one page of services matching the query, nearest or best first."""
-        scores: dict[uuid.UUID, float] = {}
-        corrected: list[str] = []
         words = query.words()
+        corrected: list[str] = []
+        source, source_params = "", []
         if words:
-            matches, corrected = self.text_matches(words, TEXT_CANDIDATES)
-            scores = dict(matches)
-            if not scores:
-                return SearchPage([], 0, query.page, query.per_page, corrected)
-        qs = apply_filters(Service.objects.filter(status=ServiceStatus.ACTIVE), query)
-        # A few text matches are passed to the database; many are intersected here, which is cheaper than
-        # sending thousands of ids back in a query.
-        if scores and len(scores) <= FEW_MATCHES:
-            qs = qs.filter(id__in=list(scores))
-        if query.near is not None and query.radius_km:
-            box = _bounding_box(query.near, query.radius_km)
-            qs = qs.filter(
-                service_at_locations__location__latitude__range=box[0],
-                service_at_locations__location__longitude__range=box[1],
-            )
-        distances = _nearest(qs, query.near, query.radius_km, scores or None) if query.near is not None else {}
-        if query.near is not None and query.radius_km:
-            ids = list(distances)
-        else:
-            ids = list(dict.fromkeys(i for i in qs.values_list("id", flat=True) if not scores or i in scores))
-        # Opening rules are read last, for the few candidates left: decoding them is the costly part.
-        if query.open_at is not None:
-            ids = _open_at(ids, query.open_at)
-        if query.near is not None:
-            ids.sort(key=lambda i: (distances.get(i, math.inf), -scores.get(i, 0)))
-        elif scores:
-            ids.sort(key=lambda i: -scores[i])
-        total = len(ids)
+            # Near a point, distance orders the results: the text score would only break ties, so it is not computed.
+            source, source_params, corrected = self.text_source(words, ranked=query.near is None)
+        plan = _Plan(self, query, source, source_params)
+        wanted = query.page * query.per_page
+        limit = max(CANDIDATES, wanted)
+        while True:
+            rows = plan.rows(limit)
+            total = int(rows[0][4]) if rows else 0
+            shut = plan.shut_among(rows)
+            kept = [row for row in rows if _uuid(row[0]) not in shut]
+            if len(kept) >= wanted or len(rows) >= total:
+                break
+            limit *= 4  # some services were shut by their rules: read further down to fill the page
+        total -= plan.shut_count(rows, shut)
         start = (query.page - 1) * query.per_page
-        page_ids = ids[start : start + query.per_page]
-        services = Service.objects.select_related("organization").in_bulk(page_ids)
-        hits = [SearchHit(services[i], distances.get(i), scores.get(i, 0.0)) for i in page_ids if i in services]
+        page_rows = kept[start : start + query.per_page]
+        page_ids = [_uuid(row[0]) for row in page_rows]
+        # The page's services in one query, without the columns only search and the index need.
+        services = (
+            Service.objects.select_related("organization")
+            .defer(*LIST_DEFERRED, *(f"organization__{name}" for name in ORGANIZATION_DEFERRED))
+            .in_bulk(page_ids)
+        )
+        hits = [
+            SearchHit(services[_uuid(row[0])], chord_km(row[1]), float(row[2] or 0.0))
+            for row in page_rows
+            if _uuid(row[0]) in services
+        ]
         return SearchPage(hits, total, query.page, query.per_page, corrected)
 
 
-def _nearest(
-    qs: QuerySet[Service], near: tuple[float, float], radius_km: float | None, only: dict[uuid.UUID, float] | None
-) -> dict[uuid.UUID, float]:
-    """Returns each service's distance to its nearest located place (within the radius, if one is given)."""
-    best: dict[uuid.UUID, float] = {}
-    rows = qs.values_list("id", "service_at_locations__location__latitude", "service_at_locations__location__longitude")
-    for service_id, lat, lon in rows:
-        if lat is None or lon is None or (only is not None and service_id not in only):
-            continue
-        d = haversine_km(near[0], near[1], lat, lon)
-        if (radius_km is None or d <= radius_km) and d < best.get(service_id, math.inf):
-            best[service_id] = d
-    return best
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def apply_filters(qs: QuerySet[Service], query: SearchQuery) -> QuerySet[Service]:
-    """Returns the services narrowed by needs, eligibility, cost, language, attendance and area."""
-    if query.needs:
-        any_need = Q()
-        for need in query.needs:
-            any_need |= Q(filter_tokens__contains=f"|need:{need}|")
-        qs = qs.filter(any_need)
-    if query.client_group:
-        qs = qs.filter(filter_tokens__contains=f"|group:{query.client_group}|")
-    if query.attendance:
-        qs = qs.filter(filter_tokens__contains=f"|attend:{query.attendance}|")
-    if query.language:
-        qs = qs.filter(filter_tokens__contains=f"|lang:{query.language.lower()}|")
-    if query.age is not None:
-        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age))
-        qs = qs.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age))
-    if query.sex:
-        qs = qs.filter(eligibility_sex__in=["", query.sex])
-    if query.free_only:
-        qs = qs.filter(is_free=True)
-    if query.area_code:
-        in_area = Q(service_at_locations__location__area__code=query.area_code)
-        in_area |= Q(service_at_locations__location__area__parent__code=query.area_code)
-        in_area |= Q(service_at_locations__location__area__parent__parent__code=query.area_code)
-        in_area |= Q(service_areas__area__code=query.area_code)
-        qs = qs.filter(in_area).distinct()
-    return qs
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """Returns a point on the unit sphere (x, y, z) for a latitude and longitude."""
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
+def chord_km(chord_squared: float | None) -> float | None:
+    """Returns the great-circle distance in km for a squared chord on the unit sphere."""
+    if chord_squared is None:
+        return None
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(max(0.0, chord_squared)) / 2))
+
+
+class _Plan:
+    """The SQL of one search: built once, run for a page (and, rarely, again for rules to ask)."""
+
+    def __init__(self, backend: SearchBackend, query: SearchQuery, source: str, source_params: list[Any]) -> None:
+        self.where: list[str] = ["e.active = %s"]
+        self.params: list[Any] = [True]
+        self.local: dt.datetime | None = None
+        self._filters(backend, query)
+        self.distance, self.distance_params = "NULL", []
+        if query.near is not None:
+            self._near(query.near, query.radius_km)
+        self.flag, self.flag_params = "1", []
+        if query.open_at is not None:
+            self._open(backend, query.open_at)
+        if source:
+            # The text index drives: only the services its words match are read from the search table.
+            self.source = f"({source}) t {backend_join(backend)} directory_searchentry e ON e.id = t.text_id"
+            self.source_params = source_params
+            self.score = "t.score"
+        else:
+            self.source, self.source_params, self.score = "directory_searchentry e", [], "0.0"
+        if query.near is not None:
+            self.order = "e.x IS NULL, c2, score DESC, e.name, e.service_id"
+        elif source:
+            self.order = "score DESC, e.name, e.service_id"
+        else:
+            self.order = "e.name, e.service_id"
+
+    def _filters(self, backend: SearchBackend, query: SearchQuery) -> None:
+        """Adds the needs, groups, attendance, language, age, sex, cost and area tests."""
+        contains = backend.contains.format(column="e.filter_tokens")
+        if query.needs:
+            self.where.append("(" + " OR ".join([contains] * len(query.needs)) + ")")
+            self.params += [f"|need:{need}|" for need in query.needs]
+        for kind, value in (("group", query.client_group), ("attend", query.attendance), ("lang", query.language)):
+            if value:
+                self.where.append(contains)
+                self.params.append(f"|{kind}:{value.lower() if kind == 'lang' else value}|")
+        if query.age is not None:
+            self.where.append("(e.minimum_age IS NULL OR e.minimum_age <= %s)")
+            self.where.append("(e.maximum_age IS NULL OR e.maximum_age >= %s)")
+            self.params += [query.age, query.age]
+        if query.sex:
+            self.where.append("e.eligibility_sex IN ('', %s)")
+            self.params.append(query.sex)
+        if query.free_only:
+            self.where.append("e.is_free = %s")
+            self.params.append(True)
+        if query.area_code:
+            sql, params = _in_area(query.area_code)
+            self.where.append(f"e.service_id IN ({sql})")
+            self.params += list(params)
+
+    def _near(self, near: tuple[float, float], radius_km: float | None) -> None:
+        """Adds the distance (to the nearest place) and, with a radius, the box and the radius tests."""
+        x, y, z = unit_vector(*near)
+        chord2 = "(({t}.x - %s) * ({t}.x - %s) + ({t}.y - %s) * ({t}.y - %s) + ({t}.z - %s) * ({t}.z - %s))"
+        point = [x, x, y, y, z, z]
+        self.distance = (
+            "(CASE WHEN e.more_places THEN (SELECT MIN("
+            + chord2.format(t="p")
+            + ") FROM directory_searchplace p WHERE p.entry_id = e.id) ELSE "
+            + chord2.format(t="e")
+            + " END)"
+        )
+        self.distance_params = point + point
+        if radius_km:
+            (lat_low, lat_high), (lon_low, lon_high) = _bounding_box(near, radius_km)
+            # The box first: the indexed columns rule out most rows before any arithmetic.
+            self.where.append("(e.more_places OR (e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s))")
+            self.params += [lat_low, lat_high, lon_low, lon_high]
+            chord = 2 * math.sin(min(math.pi / 2, radius_km / (2 * EARTH_RADIUS_KM)))
+            self.where.append(f"{self.distance} <= %s")
+            self.params += [*self.distance_params, chord * chord]
+
+    def _open(self, backend: SearchBackend, open_at: dt.datetime) -> None:
+        """Adds the test of the week's quarter hour, and of bank holidays on one."""
+        local = timezone.localtime(open_at) if timezone.is_aware(open_at) else open_at
+        self.local = local
+        slot = slot_at(local)
+        self.flag = f"(({backend.char_code}(substr(e.week, %s, 1)) - {WEEK_BASE}) / %s %% 3)"
+        self.flag_params = [slot // 4 + 1, 3 ** (slot % 4)]
+        self.where.append(f"{self.flag} <> 0")
+        self.params += self.flag_params
+        if is_bank_holiday(local.date()):
+            self.where.append("e.open_on_bank_holidays = %s")
+            self.params.append(True)
+
+    def rows(self, limit: int) -> list[tuple[Any, ...]]:
+        """Returns (service id, squared chord, score, open flag, total, CHECK total) for the best `limit` services."""
+        checks = f"SUM(CASE WHEN {self.flag} = %s THEN 1 ELSE 0 END) OVER ()"
+        sql = (
+            f"SELECT e.service_id, {self.distance} AS c2, {self.score} AS score, {self.flag} AS flag, "
+            f"COUNT(*) OVER () AS total, {checks} AS checks FROM {self.source} WHERE {' AND '.join(self.where)} "
+            f"ORDER BY {self.order} LIMIT %s"
+        )
+        params = [
+            *self.distance_params,
+            *self.flag_params,
+            *self.flag_params,
+            CHECK,
+            *self.source_params,
+            *self.params,
+            limit,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def shut_among(self, rows: list[tuple[Any, ...]]) -> set[uuid.UUID]:
+        """Returns the services, of those whose quarter hour says CHECK, that their opening rules say are shut."""
+        if self.local is None:
+            return set()
+        ask = [_uuid(row[0]) for row in rows if row[3] == CHECK]
+        return set(ask) - _open_among(ask, self.local)
+
+    def shut_count(self, rows: list[tuple[Any, ...]], shut: set[uuid.UUID]) -> int:
+        """Returns how many services the count must lose: those shut by their rules, read or not yet read."""
+        checks = int(rows[0][5] or 0) if rows else 0
+        if self.local is None or checks <= sum(1 for row in rows if row[3] == CHECK):
+            return len(shut)  # every service to ask was among the rows read
+        sql = f"SELECT e.service_id FROM {self.source} WHERE {' AND '.join(self.where)} AND {self.flag} = %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.source_params, *self.params, *self.flag_params, CHECK])
+            ask = [_uuid(row[0]) for row in cursor.fetchall()]
+        return len(set(ask) - _open_among(ask, self.local))
+
+
+def backend_join(backend: SearchBackend) -> str:
+    """Returns the join that keeps the text index first (SQLite's CROSS JOIN fixes the order)."""
+    return "CROSS JOIN" if backend.vendor == "sqlite" else "JOIN"
+
+
+def _in_area(code: str) -> tuple[str, tuple[Any, ...]]:
+    """Returns SQL for the ids of services with a place in the area (at any level below it) or serving it."""
+    in_area = Q(service_at_locations__location__area__code=code)
+    in_area |= Q(service_at_locations__location__area__parent__code=code)
+    in_area |= Q(service_at_locations__location__area__parent__parent__code=code)
+    in_area |= Q(service_areas__area__code=code)
+    return Service.objects.filter(in_area).values("id").query.sql_with_params()
+
+
+def _open_among(ids: list[uuid.UUID], local: dt.datetime) -> set[uuid.UUID]:
+    """Returns the services, of those given, that their opening rules say are open at the local time."""
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(ids), OPEN_BATCH):
+        rows = list(
+            Service.objects.filter(id__in=ids[start : start + OPEN_BATCH]).values_list(
+                "id", "opening_rules", "open_on_bank_holidays"
+            )
+        )
+        found |= open_services(rows, local)
+    return found
 
 
 def _bounding_box(near: tuple[float, float], radius_km: float) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -270,18 +427,6 @@ def open_services(rows: list[tuple[uuid.UUID, list[dict[str, Any]], bool]], at: 
         for service_id, rules, bank_holidays_too in rows
         if is_open([Rule(r) for r in rules], local, open_on_bank_holidays=bank_holidays_too)
     }
-
-
-def _open_at(ids: list[uuid.UUID], at: dt.datetime) -> list[uuid.UUID]:
-    """Returns the services, of those given, open at the moment (UK local time)."""
-    if not ids:
-        return []
-    open_now: set[uuid.UUID] = set()
-    for start in range(0, len(ids), OPEN_BATCH):
-        batch = ids[start : start + OPEN_BATCH]
-        rows = list(Service.objects.filter(id__in=batch).values_list("id", "opening_rules", "open_on_bank_holidays"))
-        open_now |= open_services(rows, at)
-    return [i for i in ids if i in open_now]
 
 
 def location_ids_near(near: tuple[float, float], radius_km: float) -> list[uuid.UUID]:
