@@ -65,10 +65,16 @@ def register(resolver: Resolver) -> None:
         _resolvers.append(resolver)
 
 
+def record_language(record: Any) -> str:
+    """Returns the language a record is written in: its own ``language`` field (a guide's) or the default."""
+    own = getattr(record, "language", "")
+    return own.split("-")[0].lower() if isinstance(own, str) and own.strip() else source_language()
+
+
 def localise(record: Any, fields: Sequence[str], language: str | None = None) -> dict[str, LocalisedText]:
     """Returns each field of the record in the page's language where published, else in the record's own."""
     page_language = (language or translation.get_language() or source_language()).split("-")[0]
-    original = source_language()
+    original = record_language(record) if record is not None else source_language()
     found: dict[str, str] = {}
     if record is not None and page_language != original:
         for resolver in _resolvers:

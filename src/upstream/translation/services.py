@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from upstream.core import audit
+from upstream.core.localised import record_language
 from upstream.core.policy import require
 from upstream.translation import languages, policies, registry
 from upstream.translation.models import JobStatus, MachineJob, Source, Status, TargetLanguage, Translation
@@ -308,9 +309,12 @@ def _draft_record(job: MachineJob, kind: Kind, record: Any, provider: Translatio
             skipped += 1
             continue
         wanted.append((name, original))
+    source = record_language(record)
+    if source == job.language:
+        return 0, len(wanted) + skipped  # already written in that language
     # Ask the service first, outside the transaction: a slow answer must not hold database locks.
     translated = [
-        (name, original, provider.translate(original, source="en", target=job.language)) for name, original in wanted
+        (name, original, provider.translate(original, source=source, target=job.language)) for name, original in wanted
     ]
     if not translated:
         return 0, skipped

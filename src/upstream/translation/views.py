@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from upstream.core.localised import record_language
 from upstream.core.policy import can, require
-from upstream.translation import policies, queries, registry, services
+from upstream.translation import languages, policies, queries, registry, services
 from upstream.translation.forms import FieldForm, LanguageForm, MachineForm
 from upstream.translation.models import Status
 from upstream.translation.providers.base import ProviderError, get_provider
@@ -79,6 +80,8 @@ def _record_context(request: HttpRequest, kind: registry.Kind, record: object, l
         "kind": kind,
         "record": record,
         "title": kind.title(record),
+        "original_language": record_language(record),
+        "original_language_name": languages.english_name(record_language(record)),
         "public_url": kind.url_for(record),
         "language": language,
         "language_name": next((c for c in queries.target_languages() if c.code == language), None),

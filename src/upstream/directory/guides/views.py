@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.accounts.middleware import public_page
+from upstream.core.localised import localise
 from upstream.core.policy import require, role_allows
 from upstream.directory import policies
 from upstream.directory.guides import queries, services
 from upstream.directory.guides.forms import GuideForm
 from upstream.directory.guides.render import render as render_body
+from upstream.directory.guides.services import GUIDE_TEXT_FIELDS as GUIDE_FIELDS
 from upstream.directory.models import Guide
 from upstream.directory.vocab import NEED_CATEGORIES
 
@@ -27,7 +29,8 @@ from upstream.directory.vocab import NEED_CATEGORIES
 @require_GET
 def guide_list(request: HttpRequest) -> HttpResponse:
     """Lists the guides."""
-    records = list(queries.guides(actor=request.user))
+    # Each guide's words in the reader's language where a reviewed translation is published (core.localised).
+    records = [(g, localise(g, GUIDE_FIELDS)) for g in queries.guides(actor=request.user)]
     can_edit = role_allows(request.user, policies.GUIDE_EDIT)
     return render(request, "directory/guides/list.html", {"guides": records, "can_edit": can_edit})
 
@@ -39,9 +42,12 @@ def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     record = queries.guide(actor=request.user, slug=slug)
     if record is None:
         raise Http404(_("No guide has that address"))
+    # The guide's words in the reader's language where a reviewed translation is published (core.localised).
+    text = localise(record, ("title", "summary", "body"))
     context = {
         "guide": record,
-        "body": render_body(record.body),
+        "text": text,
+        "body": render_body(text["body"].text),
         "services": queries.guide_services(record),
         "needs": [(n, NEED_CATEGORIES.get(n, n)) for n in record.need_categories],
         "can_edit": role_allows(request.user, policies.GUIDE_EDIT),
