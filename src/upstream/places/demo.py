@@ -308,4 +308,104 @@ def build(context: Any) -> dict[str, int]:
         "areas created": sum(outcome.created.values()),
         "areas updated": sum(outcome.updated.values()),
         "areas unchanged": sum(outcome.unchanged.values()),
+        **_demo_analysis(context, geography),
     }
+
+
+# The demo's crime covers fifteen months, so a three-month period has a previous period and a year ago.
+DEMO_LAST_MONTH = "2025-09"
+DEMO_MONTHS = 15
+DEMO_PERIOD = ("2025-07", DEMO_LAST_MONTH)
+# Invented for the demo, NOT the Cambridge Crime Harm Index (which Upstream does not ship): days of harm per
+# crime, roughly ordered as sentencing would order them, so the demo's harm layer has something to show.
+DEMO_HARM_WEIGHTS = {
+    "Violence and sexual offences": 150.0,
+    "Robbery": 300.0,
+    "Burglary": 200.0,
+    "Possession of weapons": 250.0,
+    "Criminal damage and arson": 10.0,
+    "Public order": 8.0,
+    "Drugs": 4.0,
+    "Vehicle crime": 5.0,
+    "Theft from the person": 3.0,
+    "Bicycle theft": 2.0,
+    "Shoplifting": 1.0,
+    "Other theft": 2.0,
+    "Other crime": 10.0,
+}
+DEMO_HARM_NOTE = (
+    "Demo data: the crime is generated, and the harm weights are invented for the demo (not the Cambridge "
+    "Crime Harm Index)."
+)
+
+
+def _demo_deprivation(profiles: dict[str, dict[str, Any]], analytics_dir: Any) -> None:
+    """Adds the demo neighbourhoods' deprivation to the store, keeping every real row already imported."""
+    import pandas as pd
+
+    from upstream.places.demo_crime import N_RANKED
+    from upstream_analytics.places.store import read_deprivation, write_deprivation
+
+    existing = read_deprivation(analytics_dir)
+    rows = []
+    for code, p in sorted(profiles.items()):
+        decile = min(10, 1 + (p["imd_rank"] - 1) * 10 // N_RANKED)
+        row: dict[str, Any] = {"lsoa_code": code, "lsoa_name": code, "lad_code": "", "lad_name": FORCE_NAME}
+        for key in ("imd", "income", "employment", "education", "health", "crime", "housing", "living_environment"):
+            row[f"{key}_rank"], row[f"{key}_decile"] = p["imd_rank"], decile
+        row.update(
+            n_ranked=N_RANKED,
+            population=p["population"],
+            children_0_15=p["children_0_15"],
+            aged_16_59=round(p["population"] * 0.58),
+            aged_60_plus=p["population"] - p["children_0_15"] - round(p["population"] * 0.58),
+        )
+        rows.append(row)
+    demo = pd.DataFrame(rows)
+    if existing is not None:
+        demo = demo.astype({c: existing[c].dtype for c in demo.columns if c in existing.columns})
+        existing = existing[~existing["lsoa_code"].str.startswith("Z0")]
+        demo = pd.concat([existing, demo], ignore_index=True)
+    write_deprivation(analytics_dir, demo)
+
+
+def _demo_analysis(context: Any, geography: DemoGeography) -> dict[str, int]:
+    """Imports generated police.uk crime and deprivation for Avonmere and runs one analysis on it."""
+    import tempfile
+    from io import StringIO
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from upstream.places.demo_crime import crime_rows, months_back, neighbourhood_profiles, write_policeuk_files
+    from upstream.places.models import AnalysisRun, RunStatus
+    from upstream.places.tasks import execute_run
+
+    force = context.force
+    done = AnalysisRun.objects.filter(force=force, status=RunStatus.SUCCEEDED, level="lsoa").first()
+    if done is not None:
+        return {"analysis runs unchanged": 1}
+    profiles = neighbourhood_profiles(geography, context.seed)
+    rows = crime_rows(geography, profiles, months_back(DEMO_LAST_MONTH, DEMO_MONTHS), context.seed)
+    with tempfile.TemporaryDirectory(prefix="upstream-demo-policeuk-") as folder:
+        paths = write_policeuk_files(rows, Path(folder))
+        call_command("places", "import-policeuk", *map(str, paths), stdout=StringIO())
+    _demo_deprivation(profiles, Path(settings.ANALYTICS_DIR))
+    run = AnalysisRun.objects.create(
+        force=force,
+        level="lsoa",
+        first_month=DEMO_PERIOD[0],
+        last_month=DEMO_PERIOD[1],
+        harm_weights=DEMO_HARM_WEIGHTS,
+        need_weights={"harm": 0.5, "demand": 0.3, "vulnerability": 0.2},
+        officers=120,
+        floor=2,
+        message="Queued by the demo",
+    )
+    execute_run(run)
+    if run.status != RunStatus.SUCCEEDED:
+        raise RuntimeError(f"The demo analysis failed: {run.error}")
+    run.manifest["notes"] = [DEMO_HARM_NOTE, *run.manifest.get("notes", [])]
+    run.save(update_fields=["manifest"])
+    return {"police.uk rows generated": len(rows), "analysis runs created": 1}
