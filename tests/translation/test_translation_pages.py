@@ -85,3 +85,25 @@ def test_the_public_welsh_page_shows_published_words_and_marks_the_rest_english(
     english = client.get(reverse("directory:service", args=[service.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<h1 class="govuk-heading-xl">Family Support Hub</h1>' in english
     assert 'lang="en">Help for families' not in english
+
+
+def test_search_results_in_welsh_show_published_names_and_mark_the_rest_english(
+    client, coordinator, second_coordinator, service, service_kind
+):
+    from upstream.directory.services import refresh_service_index
+
+    refresh_service_index(service=service)
+    row = services.save_translation(
+        actor=coordinator,
+        kind=service_kind,
+        record=service,
+        field="name",
+        language="cy",
+        text="Hyb Cymorth i Deuluoedd",
+    )
+    services.review(actor=second_coordinator, translation=row)
+    services.publish(actor=second_coordinator, translation=row)
+    client.cookies["upstream_language"] = "cy"
+    body = client.get(reverse("directory:search"), {"need": "parenting"}).content.decode()
+    assert ">Hyb Cymorth i Deuluoedd</a>" in body
+    assert 'lang="en">Help for families under pressure.</p>' in body

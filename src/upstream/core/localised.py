@@ -20,6 +20,9 @@ from markupsafe import Markup, escape
 # resolver(record, fields, language) -> {field: published text in that language}; fields it omits stay as they are
 Resolver = Callable[[Any, Sequence[str], str], dict[str, str]]
 _resolvers: list[Resolver] = []
+# bulk(records of one model, fields, language) -> {str(record id): {field: text}}, for list pages
+BulkResolver = Callable[[Sequence[Any], Sequence[str], str], dict[str, dict[str, str]]]
+_bulk_resolvers: list[BulkResolver] = []
 
 
 def source_language() -> str:
@@ -63,6 +66,38 @@ def register(resolver: Resolver) -> None:
     """Adds a resolver of published translations (the translation package registers one when it is ready)."""
     if resolver not in _resolvers:
         _resolvers.append(resolver)
+
+
+def register_bulk(resolver: BulkResolver) -> None:
+    """Adds a resolver that answers a whole list of records of one model at once."""
+    if resolver not in _bulk_resolvers:
+        _bulk_resolvers.append(resolver)
+
+
+def localise_many(
+    records: Sequence[Any], fields: Sequence[str], language: str | None = None
+) -> list[dict[str, LocalisedText]]:
+    """Returns ``localise`` for each of a list of records of one model, with one lookup for the whole list."""
+    page_language = (language or translation.get_language() or source_language()).split("-")[0]
+    wanted = [r for r in records if record_language(r) != page_language]
+    found: dict[str, dict[str, str]] = {}
+    if wanted:
+        for resolver in _bulk_resolvers:
+            for key, texts in resolver(wanted, fields, page_language).items():
+                found.setdefault(key, {}).update(texts)
+    result = []
+    for record in records:
+        texts = found.get(str(record.pk), {})
+        original = record_language(record)
+        row = {}
+        for field in fields:
+            if field in texts:
+                row[field] = LocalisedText(texts[field], page_language, page_language)
+            else:
+                value = getattr(record, field, "")
+                row[field] = LocalisedText("" if value is None else str(value), original, page_language)
+        result.append(row)
+    return result
 
 
 def record_language(record: Any) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.accounts.middleware import public_page
 from upstream.core import links, ratelimit
-from upstream.core.localised import LocalisedText, localise
+from upstream.core.localised import LocalisedText, localise, localise_many
 from upstream.directory import queries, services
 from upstream.directory.forms import ProblemReportForm, SearchForm
 from upstream.directory.hours import is_open, weekly_hours
@@ -98,6 +98,8 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     context.update({"results": results, "query": query, "page_params": params.urlencode()})
+    # Each result's name and description in the reader's language where a translation is published.
+    context["hit_text"] = localise_many([hit.service for hit in results.hits], ("name", "description"))
     return render(request, "directory/search.html", context)
 
 

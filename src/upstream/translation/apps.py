@@ -14,6 +14,7 @@ class TranslationConfig(AppConfig):
 
         registry.register_defaults()
         localised.register(queries.published_for_record)
+        localised.register_bulk(queries.published_for_records)
         navigation.register(
             navigation.Section(
                 label=_("Translations"),
