@@ -38,6 +38,7 @@ from upstream.directory.models import (
 from upstream.directory.services import refresh_services_index
 from upstream.directory.workspace import demo as workspace_demo
 from upstream.places.models import Area, AreaLevel
+from upstream.places.postcodes import Postcode, demo_postcodes
 
 order = 50
 label = "Service directory"
@@ -180,13 +181,17 @@ def _organisations(context: Any) -> dict[str, Organization]:
 
 def build(context: Any) -> dict[str, int]:
     """Creates the demo directory's services in the demo neighbourhoods and rebuilds their search index."""
-    if Service.objects.filter(id=_id("service", 0)).exists():
-        return {"services created": 0, "stale": 0, "duplicates": 0, **workspace_demo.build(context)}
     areas = [
         a
-        for a in Area.objects.filter(level=AreaLevel.NEIGHBOURHOOD, code__startswith="Z01").order_by("code")
+        for a in Area.objects.filter(level=AreaLevel.NEIGHBOURHOOD, code__startswith="Z01")
+        .select_related("parent__parent")
+        .order_by("code")
         if a.boundary
     ]
+    # Postcodes for the neighbourhoods (places.Postcode), so a demo search can start from a postcode.
+    postcodes = demo_postcodes(areas) if areas else {}
+    if Service.objects.filter(id=_id("service", 0)).exists():
+        return {"services created": 0, "stale": 0, "duplicates": 0, **workspace_demo.build(context)}
     if not areas:
         return {"services created": 0, "stale": 0, "duplicates": 0}
     rng = context.random("directory")
@@ -246,7 +251,7 @@ def build(context: Any) -> dict[str, int]:
                 address_1=f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
                 city=town,
                 state_province="Avonmere",
-                postal_code=f"ZZ{rng.randint(1, 30)} {rng.randint(1, 9)}{''.join(rng.choices('ABDEFGHJ', k=2))}",
+                postal_code=_nearest_postcode(postcodes.get(area.code, []), lat, lon),
                 country="GB",
             )
         )
@@ -295,6 +300,12 @@ def build(context: Any) -> dict[str, int]:
         "duplicates": DUPLICATES,
         **workspace_demo.build(context),
     }
+
+
+def _nearest_postcode(postcodes: list[Postcode], lat: float, lon: float) -> str:
+    if not postcodes:
+        return ""
+    return min(postcodes, key=lambda p: (p.latitude - lat) ** 2 + (p.longitude - lon) ** 2).postcode
 
 
 def _eligibility(low: int | None, high: int | None) -> str:

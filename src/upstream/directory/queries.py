@@ -7,12 +7,12 @@ import re
 import uuid
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Avg, QuerySet
 
 from upstream.directory.models import Address, Attribute, Schedule, Service, ServiceAtLocation, ServiceStatus
 from upstream.directory.search import backend
 from upstream.directory.search.base import SearchQuery, _distances, haversine_km
+from upstream.places.postcodes import point_of as postcode_table_point
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
 
@@ -24,26 +24,23 @@ def normalise_postcode(postcode: str) -> str:
 
 
 def postcode_point(postcode: str) -> tuple[float, float] | None:
-    """Returns a postcode's latitude and longitude, from the postcode table if loaded, else from our addresses."""
+    """Returns a postcode's latitude and longitude, or None for one we do not know.
+
+    The postcode table (ONSPD, Code-Point Open or the demo's) first, else our services' addresses with it.
+    """
     normal = normalise_postcode(postcode)
     if not POSTCODE.match(normal):
         return None
-    # places.Postcode arrives with `upstream places import-postcodes`; until then, services' own addresses.
-    if apps.is_installed("upstream.places"):
-        model = apps.all_models["places"].get("postcode")
-        if model is not None:
-            fields = {f.name for f in model._meta.get_fields()}
-            if {"postcode", "latitude", "longitude"} <= fields:
-                row = model._default_manager.filter(postcode=normal).values_list("latitude", "longitude").first()
-                if row:
-                    return float(row[0]), float(row[1])
+    point = postcode_table_point(normal)
+    if point is not None:
+        return point
     # Exact match on the normalised form: it uses the index (imports keep postcodes as given, upper case).
-    point = Address.objects.filter(postal_code=normal, location__latitude__isnull=False).aggregate(
+    average = Address.objects.filter(postal_code=normal, location__latitude__isnull=False).aggregate(
         lat=Avg("location__latitude"), lon=Avg("location__longitude")
     )
-    if point["lat"] is None:
+    if average["lat"] is None:
         return None
-    return float(point["lat"]), float(point["lon"])
+    return float(average["lat"]), float(average["lon"])
 
 
 def _ranked_ids(text: str) -> list[uuid.UUID]:

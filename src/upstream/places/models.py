@@ -125,3 +125,7 @@ class PrioritySet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The postcode lookup table lives with its importer (postcodes.py); imported here so Django registers it.
+from upstream.places.postcodes import Postcode  # noqa: E402, F401 - registers the model
