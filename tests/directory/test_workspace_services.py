@@ -113,7 +113,8 @@ def test_marking_checked_records_who_and_when_in_the_change_log_and_audit(coordi
     services.verify_service(actor=coordinator, service=service, recheck_interval_days=90)
     service.refresh_from_db()
     assert service.last_verified_at == timezone.localdate()
-    assert service.last_verified_by == "Dana Keeper"
+    # Published fields name the role and organisation, never the person (the audit log keeps who).
+    assert service.last_verified_by == "Directory co-ordinator, Wessex Police"
     assert service.recheck_interval_days == 90
     assert _log(service, "last_verified_at").replacement_value == timezone.localdate().isoformat()
     assert _log(service, "last_verified_by").previous_value == "Imported list"
@@ -187,8 +188,8 @@ def test_a_provider_proposes_and_nothing_changes_until_approved(coordinator, pro
     assert service.description == "Tea, advice and a hot meal."
     assert service.last_verified_at == timezone.localdate()
     log = _log(service, "description")
-    assert "Pat Provider" in log.updated_by
-    assert "Dana Keeper" in log.updated_by
+    # Published: the role and organisation of each, never their names (the audit log keeps who).
+    assert log.updated_by == "Partner caseworker, Harbour Light, approved by Directory co-ordinator, Wessex Police"
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
     assert proposal.decided_by == coordinator

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from upstream.core import audit
 from upstream.core.audit import AuditTag
 from upstream.core.policy import PermissionDenied, require
+from upstream.core.roles import Role
 from upstream.directory import policies
 from upstream.directory.models import (
     ChangeProposal,
@@ -54,6 +55,8 @@ EDITABLE_FIELDS: dict[str, Any] = {
 }
 # Fields a merge may fill on the kept record when it has none and the duplicate has one.
 MERGE_FILLS = ("description", "url", "email", "application_process", "eligibility_description", "fees_description")
+# The role a published label names when a person holds several, the keeper's first.
+PUBLIC_ROLE_ORDER = (Role.DIRECTORY_COORDINATOR, Role.ADMINISTRATOR, Role.PARTNER_CASEWORKER)
 MAX_NOTE = 2000
 MAX_REASON = 1000
 
@@ -63,9 +66,22 @@ class WorkspaceError(ValueError):
 
 
 def actor_label(actor: Any) -> str:
-    """Returns how the change log names a person: their full name, else their user name."""
+    """Returns how staff-only pages name a person: their full name, else their user name."""
     name = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return (name or getattr(actor, "username", "") or "Upstream")[:200]
+
+
+def public_label(actor: Any) -> str:
+    """Returns how published fields name who acted: their role and organisation, never their name.
+
+    ``last_verified_by`` and the HSDS change log are published by the API and the export, so they say
+    "Directory co-ordinator, Avonmere Police"; the audit log keeps which person it was.
+    """
+    roles: frozenset[str] = getattr(actor, "role_set", frozenset())
+    role = next((r for r in PUBLIC_ROLE_ORDER if r in roles), None)
+    label = str(Role(role).label) if role else "Upstream"
+    organisation = getattr(actor, "organisation", None)
+    return (f"{label}, {organisation}" if organisation else label)[:200]
 
 
 def current_values(service: Service) -> dict[str, str]:
@@ -134,7 +150,7 @@ def _verify(service: Service, by: str, today: dt.date) -> None:
 def verify_service(*, actor: Any, service: Service, recheck_interval_days: int | None = None) -> Service:
     """Records that the co-ordinator checked a service today (and, if given, when to check it next)."""
     require(actor, policies.SERVICE_VERIFY, service)
-    by = actor_label(actor)
+    by = public_label(actor)
     with transaction.atomic():
         _verify(service, by, timezone.localdate())
         if recheck_interval_days and recheck_interval_days != service.recheck_interval_days:
@@ -148,7 +164,7 @@ def verify_service(*, actor: Any, service: Service, recheck_interval_days: int |
 def edit_service(*, actor: Any, service: Service, changes: dict[str, str], verified: bool = False) -> list[str]:
     """Changes a service's details as the co-ordinator, and marks it checked if they say they checked it."""
     require(actor, policies.SERVICE_EDIT, service)
-    by = actor_label(actor)
+    by = public_label(actor)
     with transaction.atomic():
         changed = _apply(service, changes, by)
         if verified:
@@ -169,7 +185,7 @@ def close_service(*, actor: Any, service: Service, reason: str) -> Service:
     if not reason:
         raise WorkspaceError(_("Say why the service is closed."))
     with transaction.atomic():
-        _apply(service, {"status": ServiceStatus.DEFUNCT}, actor_label(actor))
+        _apply(service, {"status": ServiceStatus.DEFUNCT}, public_label(actor))
         audit.record(actor=actor, tag=AuditTag.DIRECTORY_SERVICE_CLOSE, obj=service, detail={"reason": reason})
     return service
 
@@ -217,12 +233,12 @@ def decide_proposal(*, actor: Any, proposal: ChangeProposal, approve: bool, reas
         if approve:
             service = Service.objects.select_for_update().get(pk=locked.service_id)
             by = _("%(provider)s, approved by %(coordinator)s") % {
-                "provider": locked.proposed_by_label,
-                "coordinator": actor_label(actor),
+                "provider": public_label(locked.proposed_by) if locked.proposed_by else _("A provider"),
+                "coordinator": public_label(actor),
             }
             changed = _apply(service, locked.changes, by)
             # The provider vouched for the record and the co-ordinator checked it: that is a verification.
-            _verify(service, actor_label(actor), timezone.localdate())
+            _verify(service, public_label(actor), timezone.localdate())
         locked.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
         locked.decided_at = timezone.now()
         locked.decided_by = actor
@@ -245,7 +261,7 @@ def resolve_problem(*, actor: Any, report: ProblemReport, resolution: str, close
         raise WorkspaceError(_("Say what you did about the report."))
     with transaction.atomic():
         if close:
-            _apply(report.service, {"status": ServiceStatus.DEFUNCT}, actor_label(actor))
+            _apply(report.service, {"status": ServiceStatus.DEFUNCT}, public_label(actor))
         report.status = ProblemReport.Status.RESOLVED
         report.resolved_at = timezone.now()
         report.resolved_by = actor
@@ -270,7 +286,7 @@ def decide_duplicate(
     low, high = sorted([first, second], key=lambda s: str(s.pk))
     if merge and (keep is None or keep.pk not in (low.pk, high.pk)):
         raise WorkspaceError(_("Choose which of the two records to keep."))
-    by = actor_label(actor)
+    by = public_label(actor)
     detail: dict[str, Any] = {"first": str(low.pk), "second": str(high.pk), "merged": merge}
     try:
         with transaction.atomic():
