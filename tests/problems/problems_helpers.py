@@ -94,3 +94,71 @@ def sign_in(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+# --- a hand-made records store for the measures worked out from data ------------------------------------
+
+STORE_LOCATIONS = [("L1", "E01000001"), ("L2", "E01000001"), ("L3", "E05000001"), ("L4", "E01000002")]
+STORE_EVENTS = [
+    ("E1", "CALL", "2025-01-05 22:00", "L1"),
+    ("E2", "CALL", "2025-01-06 22:30", "L1"),
+    ("E3", "CRIME", "2025-01-10 14:00", "L2"),
+    ("E4", "CALL", "2025-01-20 23:00", "L3"),
+    ("E5", "CUSTODY", "2025-01-21 10:00", "L1"),
+    ("E6", "CALL", "2025-02-10 10:00", "L1"),
+    ("E7", "CALL", "2025-03-02 21:00", "L1"),
+    ("E8", "CRIME", "2025-03-15 12:00", "L4"),
+    ("E9", "INCIDENT", "2025-03-31 23:59", "L2"),
+    ("E10", "CALL", "2025-01-31 23:59", "L1"),
+]
+STORE_INVOLVEMENTS = [
+    ("E1", "P1", "VICTIM"),
+    ("E2", "P1", "VICTIM"),
+    ("E10", "P1", "VICTIM"),
+    ("E3", "P2", "VICTIM"),
+    ("E1", "P9", "SUSPECT"),
+    ("E4", "P9", "SUSPECT"),
+    ("E10", "P9", "OFFENDER"),
+]
+
+
+def write_records_store(analytics_dir):
+    """Writes the hand-made events as the current records store (E01000001 and E05000001 in the plan's ward)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = analytics_dir / "records" / "versions" / "v000001"
+    folder.mkdir(parents=True)
+    locations = {"location_id": [x[0] for x in STORE_LOCATIONS], "area_code": [x[1] for x in STORE_LOCATIONS]}
+    pq.write_table(pa.table(locations), folder / "locations.parquet")
+    events = {
+        "event_id": [e[0] for e in STORE_EVENTS],
+        "event_type": [e[1] for e in STORE_EVENTS],
+        "occurred_at": pa.array([pd.Timestamp(e[2]) for e in STORE_EVENTS], type=pa.timestamp("us")),
+        "location_id": [e[3] for e in STORE_EVENTS],
+    }
+    pq.write_table(pa.table(events), folder / "events.parquet")
+    involvements = {
+        "event_id": [i[0] for i in STORE_INVOLVEMENTS],
+        "person_id": [i[1] for i in STORE_INVOLVEMENTS],
+        "role": [i[2] for i in STORE_INVOLVEMENTS],
+    }
+    pq.write_table(pa.table(involvements), folder / "involvements.parquet")
+    (analytics_dir / "records" / "CURRENT").write_text("v000001\n")
+
+
+def write_policeuk(analytics_dir, rows):
+    """Writes police.uk crimes, given as (month, LSOA code) pairs, as the imported crime store."""
+    import pandas as pd
+
+    from upstream_analytics.places.policeuk import CRIME_SCHEMA
+    from upstream_analytics.places.store import CrimeStore
+
+    frames = {}
+    for month, lsoa in rows:
+        row = dict.fromkeys(CRIME_SCHEMA.names, "")
+        row.update(month=month, lsoa_code=lsoa, force_key="wessex", reported_by_key="wessex", crime_type="Burglary")
+        row.update(longitude=None, latitude=None)
+        frames.setdefault(("wessex", month), []).append(row)
+    CrimeStore(analytics_dir).replace({key: pd.DataFrame(value) for key, value in frames.items()})

@@ -1,4 +1,4 @@
-""" "Start a problem plan from this": the link other capabilities show on their pages, and what it carries.
+"""Start a problem plan from this: the link other capabilities show on their pages, and what it carries.
 
 Other packages never import problems. They ask core's link registry (``upstream.core.links``) for the links
 of their record, and :func:`plan_links` (registered in ProblemsConfig.ready) answers for these kinds:

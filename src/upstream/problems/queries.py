@@ -251,3 +251,80 @@ def waiting_for_approval(actor: Any) -> int | None:
     if not role_allows(actor, policies.PLAN_APPROVE):
         return None
     return plans_in_scope(actor).filter(organisation_id=actor.organisation_id).exclude(pending_stage="").count()
+
+
+# --- measures worked out from data ---------------------------------------------------------------------
+
+
+def automatic_measure(actor: Any, plan: ProblemPlan, *, today: dt.date | None = None) -> Any:
+    """Returns the plan's before/after counts from the records store or police.uk (or why there are none)."""
+    from upstream.problems import records_measures
+
+    require(actor, policies.PLAN_VIEW, plan)
+    return records_measures.automatic_measure(plan, today=today)
+
+
+def concentration(actor: Any, plan: ProblemPlan, *, today: dt.date | None = None) -> Any:
+    """Returns how the plan's events concentrate in places, people and time (or why it cannot say)."""
+    from upstream.problems import records_measures
+
+    require(actor, policies.PLAN_VIEW, plan)
+    return records_measures.concentration(plan, today=today)
+
+
+def open_plans_geojson(actor: Any, *, area_id: int | None = None, team_id: int | None = None) -> dict[str, Any]:
+    """Returns the open plans the actor may see as GeoJSON points (the plan's point, else its area's centre).
+
+    Plans with neither are left out of the map; the table beside the map lists every open plan.
+    """
+    require(actor, policies.DASHBOARD_VIEW)
+    plans = _filtered(plans_in_scope(actor), area_id=area_id, team_id=team_id).exclude(stage=Stage.CLOSED)
+    features = []
+    for plan in plans.select_related("area", "team").order_by("pk"):
+        point = _plan_point(plan)
+        if point is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(point[1], 6), round(point[0], 6)]},
+                "properties": {
+                    "reference": plan.reference,
+                    "title": plan.title,
+                    "stage": str(Stage(plan.stage).label),
+                    "area": plan.area.name,
+                    "team": plan.team.name,
+                    "placed_by": "plan" if plan.latitude is not None else "area",
+                    "id": plan.pk,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _plan_point(plan: ProblemPlan) -> tuple[float, float] | None:
+    if plan.latitude is not None and plan.longitude is not None:
+        return plan.latitude, plan.longitude
+    if plan.area.centroid_latitude is not None and plan.area.centroid_longitude is not None:
+        return plan.area.centroid_latitude, plan.area.centroid_longitude
+    return None
+
+
+def open_plans_table(actor: Any, *, area_id: int | None = None, team_id: int | None = None) -> Table:
+    """Returns the open plans the actor may see, with where each is on the map (the table beside the map)."""
+    require(actor, policies.DASHBOARD_VIEW)
+    plans = _filtered(plans_in_scope(actor), area_id=area_id, team_id=team_id).exclude(stage=Stage.CLOSED)
+    table = Table(
+        "map",
+        _("Open plans on the map"),
+        [_("Plan"), _("Title"), _("Stage"), _("Area"), _("Where on the map")],
+    )
+    for plan in plans.select_related("area").order_by("pk"):
+        if plan.latitude is not None and plan.longitude is not None:
+            where = _("At the plan's point (%(lat).4f, %(lon).4f)") % {"lat": plan.latitude, "lon": plan.longitude}
+        elif _plan_point(plan) is not None:
+            where = _("At the centre of %(area)s") % {"area": plan.area.name}
+        else:
+            where = _("Not on the map: no point or area boundary")
+        table.rows.append([plan.reference, plan.title, str(Stage(plan.stage).label), plan.area.name, where])
+    return table

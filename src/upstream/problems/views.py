@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from upstream.accounts.models import Team
 from upstream.core.policy import PermissionDenied, can, require
 from upstream.places.models import Area
-from upstream.problems import gates, policies, queries, rubric, services
+from upstream.problems import gates, policies, queries, records_measures, rubric, services
 from upstream.problems.forms import (
     STAGE_FORMS,
     ActionForm,
@@ -284,6 +284,10 @@ def _detail_context(request: HttpRequest, plan: ProblemPlan) -> dict[str, Any]:
         "areas": list(plan.areas.all()),
         "surveys": list(plan.surveys.all()),
         "history": list(plan.events.select_related("organisation").order_by("-occurred_at", "-pk")),
+        # Worked out from the records store (or police.uk) once the response has begun: shown at assessment.
+        "automatic": queries.automatic_measure(user, plan)
+        if plan.stage in (Stage.RESPONSE, Stage.ASSESSMENT, Stage.CLOSED)
+        else None,
         "moves": gates.allowed_moves(plan) if owner_staff and can(user, policies.PLAN_MOVE) else [],
         "can_edit": owner_staff and can(user, policies.PLAN_UPDATE) and plan.is_open,
         "can_add_action": can(user, policies.ACTION_CREATE) and plan.is_open,
@@ -613,6 +617,76 @@ def survey_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def plan_measures(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Shows the plan's before and after measure worked out from the records store or police.uk."""
+    plan = queries.find_plan(request.user, plan_id)
+    automatic = queries.automatic_measure(request.user, plan)
+    return render(
+        request,
+        "problems/measures.html",
+        {
+            "plan": plan,
+            "automatic": automatic,
+            "unavailable": automatic if isinstance(automatic, records_measures.Unavailable) else None,
+            "can_use": policies.is_owner_staff(request.user, plan)
+            and can(request.user, policies.PLAN_UPDATE, plan)
+            and plan.is_open,
+        },
+    )
+
+
+@login_required
+@require_POST
+def use_measures(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Copies the measured before and after (and comparison area) figures into the plan's assessment."""
+    plan = queries.find_plan(request.user, plan_id, action=policies.PLAN_UPDATE)
+    automatic = queries.automatic_measure(request.user, plan)
+    if isinstance(automatic, records_measures.Unavailable):
+        messages.error(request, automatic.reason)
+        return HttpResponseRedirect(reverse("problems:measures", args=[plan.pk]))
+    row = next((r for r in [*automatic.rows, automatic.total] if r.key == request.POST.get("measure")), automatic.total)
+    changes: dict[str, Any] = {
+        "baseline_measure": (row.label + " (" + automatic.method_text + ")")[:300],
+        "baseline_value": row.before,
+        "baseline_start": automatic.before.start,
+        "baseline_end": automatic.before.end,
+        "after_value": row.after,
+        "after_start": automatic.after.start,
+        "after_end": automatic.after.end,
+    }
+    if automatic.comparison is not None and row.key == "all":
+        changes.update(comparison_baseline=automatic.comparison[0], comparison_after=automatic.comparison[1])
+    try:
+        services.update_plan(actor=request.user, plan=plan, expected_version=_version(request), **changes)
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The measured figures are now the plan's before and after"))
+        return HttpResponseRedirect(_plan_url(plan, "assessment"))
+    return HttpResponseRedirect(reverse("problems:measures", args=[plan.pk]))
+
+
+@login_required
+@require_GET
+def plan_concentration(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Shows how the plan's events concentrate: repeat places, victims and offenders; hour, day and month."""
+    plan = queries.find_plan(request.user, plan_id)
+    found = queries.concentration(request.user, plan)
+    return render(
+        request,
+        "problems/concentration.html",
+        {
+            "plan": plan,
+            "found": None if isinstance(found, records_measures.Unavailable) else found,
+            "unavailable": found if isinstance(found, records_measures.Unavailable) else None,
+        },
+    )
+
+
 def _board(request: HttpRequest) -> tuple[queries.Dashboard, int | None, int | None]:
     area_id = _int(request.GET.get("area"))
     team_id = _int(request.GET.get("team"))
@@ -635,8 +709,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "area_choices": Area.objects.filter(pk__in=visible.values("area_id")).order_by("name"),
             "team_choices": Team.objects.filter(pk__in=visible.values("team_id")).order_by("name"),
+            "map_table": queries.open_plans_table(request.user, area_id=area_id, team_id=team_id),
         },
     )
+
+
+@login_required
+@require_GET
+def dashboard_geojson(request: HttpRequest) -> JsonResponse:
+    """Returns the open plans the user may see, with the dashboard's filters, as GeoJSON points for the map."""
+    collection = queries.open_plans_geojson(
+        request.user, area_id=_int(request.GET.get("area")), team_id=_int(request.GET.get("team"))
+    )
+    for feature in collection["features"]:
+        feature["properties"]["url"] = reverse("problems:detail", args=[feature["properties"]["id"]])
+    response = JsonResponse(collection, content_type="application/geo+json")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
