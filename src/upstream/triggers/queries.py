@@ -229,12 +229,14 @@ def open_referral_children(actor: Any, triggers: list[Trigger]) -> set[str]:
     if not triggers or not can(actor, "referrals:referral:view"):
         return {t.resolved_person_id for t in triggers if t.referral_id}
     ids = [t.resolved_person_id for t in triggers]
-    open_ids = set(
-        referral_queries.referrals_in_scope(actor)
+    open_ids = {
+        rid
+        for rid in referral_queries.referrals_in_scope(actor)
         .filter(person__resolved_person_id__in=ids)
         .exclude(status__in=CLOSED_STATUSES)
         .values_list("person__resolved_person_id", flat=True)
-    )
+        if rid
+    }
     return open_ids | {t.resolved_person_id for t in triggers if t.referral_id}
 
 

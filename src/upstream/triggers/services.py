@@ -322,7 +322,9 @@ def load_run(
         rid = str(row["resolved_person_id"])
         seen.add(rid)
         area_code = people.area_code(rid)
-        fields = {
+        event_ids = _split(row["evidence_event_ids"])
+        ace_count = int(row["ace_count"])
+        fields: dict[str, Any] = {
             "person_ids": _split(row["person_ids"]),
             "name": people.name(rid),
             "date_of_birth": _date(row["date_of_birth"]),
@@ -331,10 +333,10 @@ def load_run(
             "area_code": area_code,
             "area": areas.get(area_code),
             "ace_types": _split(row["ace_types"]),
-            "ace_count": int(row["ace_count"]),
+            "ace_count": ace_count,
             "level": child_level or Level.FLAGS_ONLY,
             "flags": _split(row["flags"]),
-            "evidence_event_ids": _split(row["evidence_event_ids"]),
+            "evidence_event_ids": event_ids,
             "evidence": by_child.get(rid, []),
             "rule_version": rule_version,
             "last_run": run,
@@ -350,10 +352,7 @@ def load_run(
             )
             new += 1
             continue
-        changed = (
-            set(trigger.evidence_event_ids) != set(fields["evidence_event_ids"])
-            or trigger.ace_count != fields["ace_count"]
-        )
+        changed = set(trigger.evidence_event_ids) != set(event_ids) or trigger.ace_count != ace_count
         for name, value in fields.items():
             setattr(trigger, name, value)
         if changed:
@@ -366,7 +365,7 @@ def load_run(
                 from_status=trigger.status,
                 to_status=trigger.status,
                 note=_("New evidence: %(count)s ACE types, events %(events)s")
-                % {"count": fields["ace_count"], "events": ", ".join(fields["evidence_event_ids"])},
+                % {"count": ace_count, "events": ", ".join(event_ids)},
             )
         trigger.save()
         updated += 1
@@ -576,7 +575,7 @@ def suggested_team(trigger: Trigger) -> Any:
     from upstream.accounts.models import Team
 
     area = trigger.area
-    chain = []
+    chain: list[int] = []
     while area is not None and len(chain) < 5:  # noqa: PLR2004 - neighbourhood, ward, authority, force
         chain.append(area.pk)
         area = area.parent
