@@ -151,11 +151,14 @@ def _child_on_day(rows: ir.Table, facts: ir.Table, who: str, rules: RuleSet) -> 
     return kept.drop("_cid", "_cdob")
 
 
-def household_pairs(households: ir.Table, rules: RuleSet) -> ir.Table:
+def household_pairs(households: ir.Table, rules: RuleSet, family: ir.Table | None = None) -> ir.Table:
     """Returns (child, member, lo, hi): two people of one household and the days the member lived there.
 
     A stay's ends are the first and last events that record it, widened by the rule set's tolerance; an open
-    end (no dated event) reaches any day.
+    end (no dated event) reaches any day. `family` (child, member) pairs the source names as parent and child
+    (:func:`family_pairs`) are added, with no end, when the linkage never put the two in one household: a
+    family's records often keep an old address after a move, or none at all, so their addresses disagree.
+    A parent the linkage did place in the child's household keeps that stay (one who moved out stops counting).
     """
     tol = rules.number("stay_tolerance_days")
     h = households.mutate(
@@ -167,7 +170,49 @@ def household_pairs(households: ir.Table, rules: RuleSet) -> ir.Table:
     m = h.select(member="resolved_person_id", household_id="household_id", lo="lo", hi="hi")
     pairs = c.join(m, "household_id")
     pairs = pairs.filter(pairs.child != pairs.member)
-    return pairs.group_by("child", "member").aggregate(lo=pairs.lo.min(), hi=pairs.hi.max())
+    pairs = pairs.group_by("child", "member").aggregate(lo=pairs.lo.min(), hi=pairs.hi.max())
+    if family is None:
+        return pairs
+    named = family.select("child", "member").distinct().anti_join(pairs, ["child", "member"])
+    named = named.mutate(lo=ibis.literal(_NEVER_LOW, "int64"), hi=ibis.literal(_NEVER_HIGH, "int64"))
+    return pairs.union(named)
+
+
+# Roles whose person an involvement's relationship is read against when an event has no victim or subject
+# (a drugs warrant: the suspect, and their CHILD present).
+_ANCHOR_ROLES = ("VICTIM", "SUBJECT")
+_FALLBACK_ANCHOR_ROLES = ("SUSPECT", "OFFENDER", "ARRESTED", "DETAINED")
+
+
+def family_pairs(relationships: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns (child, member) pairs the source names as child and parent or carer.
+
+    From `relationships` (a PARENT_OF or CARER_OF b) and from involvements: a PARENT or CARER of an event's
+    victim or subject is that person's parent; a CHILD is that person's child. An event with neither a victim
+    nor a subject is read against its suspect or detained person (the spec's relationship is to the victim or
+    the subject; without one, the person the event is about). Ages are not checked here: the rules test them.
+    """
+    rel = relationships.filter(relationships.relationship.isin(["PARENT_OF", "CARER_OF"]))
+    asserted = rel.select(member_p=rel.person_id_a, child_p=rel.person_id_b)
+    inv = involvements.select("event_id", "person_id", "role", "relationship")
+    primary = inv.filter(inv.role.isin(_ANCHOR_ROLES)).select("event_id", anchor="person_id")
+    has_primary = primary.select("event_id").distinct()
+    fallback = inv.filter(inv.role.isin(_FALLBACK_ANCHOR_ROLES)).anti_join(has_primary, "event_id")
+    anchors = primary.union(fallback.select("event_id", anchor="person_id"))
+    kin = inv.filter(inv.relationship.isin(["PARENT", "CARER", "CHILD"])).select(
+        "event_id", kin="person_id", rel="relationship"
+    )
+    seen = kin.join(anchors, "event_id")
+    seen = seen.filter(seen.kin != seen.anchor)
+    is_child = seen.rel == "CHILD"
+    from_events = seen.select(
+        member_p=ibis.ifelse(is_child, seen.anchor, seen.kin), child_p=ibis.ifelse(is_child, seen.kin, seen.anchor)
+    )
+    both = asserted.union(from_events)
+    m = resolved.select(member_p="person_id", member="resolved_person_id")
+    c = resolved.select(child_p="person_id", child="resolved_person_id")
+    out = both.join(m, "member_p").join(c, "child_p").select("child", "member")
+    return out.filter(out.child != out.member).distinct()
 
 
 def asserted_parents(relationships: ir.Table, resolved: ir.Table) -> ir.Table:
@@ -193,15 +238,21 @@ def partners(relationships: ir.Table, involvements: ir.Table, resolved: ir.Table
     return both.filter(both.a != both.b).distinct()
 
 
-def carers(
-    asserted: ir.Table, partner_pairs: ir.Table, households: ir.Table, facts: ir.Table, rules: RuleSet
+def carers(  # noqa: PLR0917 - the linkage's and the source's links; `pairs` is optional, so the old calls stand
+    asserted: ir.Table,
+    partner_pairs: ir.Table,
+    households: ir.Table,
+    facts: ir.Table,
+    rules: RuleSet,
+    pairs: ir.Table | None = None,
 ) -> ir.Table:
     """Returns (member, child): the source's parents and carers, and the partners of a child's parent.
 
     A parent's partner living in the household (a step-parent) is a carer whatever their age; a parent here
     is a household member the source calls a parent, or one old enough (the rule set's age gap) to be one.
     """
-    pairs = household_pairs(households, rules)
+    if pairs is None:
+        pairs = household_pairs(households, rules)
     mf = facts.select(_m="resolved_person_id", _mdob="dob_ymd")
     cf = facts.select(_c="resolved_person_id", _cdob="dob_ymd")
     aged = pairs.join(mf, pairs.member == mf._m).join(cf, pairs.child == cf._c)
@@ -262,6 +313,7 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     rules: RuleSet,
     window: Window,
     hold: Hold = as_is,
+    pairs: ir.Table | None = None,
 ) -> ir.Table:
     """Returns the evidence rows of every ACE found for every child in the window.
 
@@ -269,7 +321,8 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     pipeline passes one, so the engines do not recompute the household join for every ACE.
     """
     inv = _within(inv_all, window)
-    pairs = hold(household_pairs(households, rules), "held_pairs")
+    if pairs is None:
+        pairs = hold(household_pairs(households, rules), "held_pairs")
     codes = rules.rule_codes
     da_flags = codes("aces", "domestic_abuse", "flags")
     involved = rules.codes("involved_roles")
