@@ -14,7 +14,7 @@ from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.models import AuditEvent
 from upstream.core.policy import PermissionDenied
 from upstream.core.roles import Role
-from upstream.directory.models import Language, Location, Schedule, SearchLog, Service, ServiceAtLocation, ServiceArea
+from upstream.directory.models import Language, Location, Schedule, SearchLog, Service, ServiceArea, ServiceAtLocation
 from upstream.gaps import queries
 from upstream.gaps.views import to_csv
 from upstream.places.models import Area, AreaLevel
@@ -28,8 +28,17 @@ def places(db):
     south = Area.objects.create(level=AreaLevel.LOCAL_AUTHORITY, code="Z06000002", name="South", parent=force)
     north_ward = Area.objects.create(level=AreaLevel.WARD, code="Z05000001", name="North Ward", parent=north)
     south_ward = Area.objects.create(level=AreaLevel.WARD, code="Z05000002", name="South Ward", parent=south)
-    north_lsoa = Area.objects.create(level=AreaLevel.NEIGHBOURHOOD, code="Z01000001", name="North 001A", parent=north_ward)
-    return {"force": force, "north": north, "south": south, "north_ward": north_ward, "south_ward": south_ward, "north_lsoa": north_lsoa}
+    north_lsoa = Area.objects.create(
+        level=AreaLevel.NEIGHBOURHOOD, code="Z01000001", name="North 001A", parent=north_ward
+    )
+    return {
+        "force": force,
+        "north": north,
+        "south": south,
+        "north_ward": north_ward,
+        "south_ward": south_ward,
+        "north_lsoa": north_lsoa,
+    }
 
 
 def _service(name, needs, *, area=None, service_area=None, groups=(), languages=(), hours=()):
@@ -49,10 +58,16 @@ def _service(name, needs, *, area=None, service_area=None, groups=(), languages=
 @pytest.fixture
 def directory(places):
     food = _service(
-        "North food bank", ["food"], area=places["north_lsoa"], groups=["family"], languages=["en", "cy"],
+        "North food bank",
+        ["food"],
+        area=places["north_lsoa"],
+        groups=["family"],
+        languages=["en", "cy"],
         hours=[("MO,TU", dt.time(9), dt.time(19)), ("SA", dt.time(10), dt.time(12))],
     )
-    debt = _service("South money advice", ["debt"], service_area=places["south"], hours=[("MO", dt.time(9), dt.time(17))])
+    debt = _service(
+        "South money advice", ["debt"], service_area=places["south"], hours=[("MO", dt.time(9), dt.time(17))]
+    )
     helpline = _service("Debt helpline", ["debt"], languages=["pl"])
     _service("Closed food bank", ["food"], area=places["north_lsoa"]).__class__.objects.filter(
         name="Closed food bank"
@@ -63,7 +78,9 @@ def directory(places):
 @pytest.fixture
 def commissioner(db):
     organisation = Organisation.objects.create(name="Council", kind=OrganisationKind.COUNCIL)
-    return User.objects.create_user(username="commissioner", organisation=organisation, roles=[Role.DIRECTORY_COORDINATOR])
+    return User.objects.create_user(
+        username="commissioner", organisation=organisation, roles=[Role.DIRECTORY_COORDINATOR]
+    )
 
 
 def sign_in(client, user):
@@ -166,7 +183,8 @@ def test_the_page_and_csv_for_a_commissioner(client, commissioner, directory):
     page = client.get(reverse("gaps:index"), {"area": "Z06000001", "need": "food"})
     body = page.content.decode()
     assert page.status_code == 200
-    assert '<svg class="upstream-chart"' in body and 'role="img"' in body
+    assert '<svg class="upstream-chart"' in body
+    assert 'role="img"' in body
     assert 'id="table-services"' in body
     assert "<script" not in body.split("<main")[1].split("</main>")[0]
     bad = client.get(reverse("gaps:index"), {"date_from": "tomorrow"})
@@ -186,3 +204,20 @@ def test_others_may_not_see_it(client, db):
     sign_in(client, officer)
     assert client.get(reverse("gaps:index")).status_code == 403
     assert client.get(reverse("gaps:csv")).status_code == 403
+
+
+def test_the_demo_search_log_finds_nothing_where_the_directory_has_gaps(commissioner, directory, places):
+    from upstream.demo.registry import DemoContext
+    from upstream.gaps import demo
+
+    assert demo.build(DemoContext(seed=7)) == {"searches logged": demo.SEARCHES}
+    assert demo.build(DemoContext(seed=7)) == {"searches logged": 0}
+    for log in SearchLog.objects.exclude(filters={}):
+        need, ward = log.filters["needs"][0], log.filters["area_code"]
+        if need == "housing" or (need == "food" and ward == "Z05000002"):
+            assert log.result_count == 0, log.filters
+        if need == "food" and ward == "Z05000001":
+            assert log.result_count == 1
+    report = queries.compute(commissioner, queries.Filters())
+    assert report.search_total == demo.SEARCHES
+    assert "gambling support" in [words for words, _count in report.zero_terms]

@@ -131,7 +131,7 @@ class ServiceFacts:
     weekends: bool = False
 
 
-def _service_facts(places: Places) -> list[ServiceFacts]:
+def service_facts(places: Places) -> list[ServiceFacts]:
     """Returns what the analysis needs of every active service: needs, groups, languages, areas and hours."""
     active = Service.objects.filter(status=ServiceStatus.ACTIVE)
     services = {
@@ -339,7 +339,7 @@ def compute(actor: Any, filters: Filters) -> Report:
         selected = None
     needs = [(k, str(v)) for k, v in NEED_CATEGORIES.items() if not filters.need or k == filters.need]
     # In an area: the services placed there, plus those open to anyone anywhere (phone, online).
-    in_scope = [f for f in _service_facts(places) if selected is None or selected.id in f.areas or f.anywhere]
+    in_scope = [f for f in service_facts(places) if selected is None or selected.id in f.areas or f.anywhere]
     columns = places.columns(selected)
 
     def rows(test: Any, keys: list[Any]) -> list[CoverageRow]:
