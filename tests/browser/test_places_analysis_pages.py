@@ -46,6 +46,10 @@ def test_analysis_pages_have_no_axe_violations_and_the_map_draws(browser_page, s
             assert page.locator("#force-map path.leaflet-interactive").count() == 300
         if path == f"/places/{hot}/":
             page.wait_for_selector("#area-map[data-map-ready='true']")
+            page.wait_for_selector("#trend-vega[data-chart-ready='true']")
+            assert not page.locator("#trend-svg").is_visible()
+        if path.endswith("/concentration/"):
+            page.wait_for_selector("#lorenz-vega[data-chart-ready='true'] svg")
         assert_no_axe_violations(page)
     # A form with an error passes too.
     page.goto(
@@ -74,6 +78,7 @@ def test_without_javascript_the_tables_are_the_page_and_the_allocation_tool_work
     assert "hot spot" in page.locator("#profile-summary").inner_text()
 
     page.goto(f"/places/analysis/{run.pk}/concentration/")
+    assert page.locator("#lorenz-svg svg").is_visible()  # the server's SVG of the Lorenz curve
     assert run.summary["statement"] in page.locator("#statement").inner_text()
     assert page.locator("#lorenz-table tbody tr").count() == 11
 
@@ -94,7 +99,11 @@ def test_analysis_pages_break_no_content_security_policy_rule(strict_page, sign_
     run, hot = _demo_run()
     page.goto(f"/places/analysis/{run.pk}/map/?layer=typology")
     page.wait_for_selector("#force-map[data-map-ready='true']")
-    for path in (f"/places/{hot}/", f"/places/analysis/{run.pk}/concentration/", f"/places/analysis/{run.pk}/"):
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
+    # The Vega-Lite charts draw under the strict CSP (Vega's expression interpreter, no eval).
+    page.goto(f"/places/{hot}/")
+    page.wait_for_selector("#trend-vega[data-chart-ready='true'] svg")
+    page.goto(f"/places/analysis/{run.pk}/concentration/")
+    page.wait_for_selector("#lorenz-vega[data-chart-ready='true'] svg")
+    page.goto(f"/places/analysis/{run.pk}/")
+    page.wait_for_load_state("networkidle")
     assert not problems, "\n".join(problems)

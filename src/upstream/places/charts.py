@@ -117,3 +117,49 @@ def trend_svg(months: list[dict[str, Any]], *, title: str, y_label: str, chart_i
         else "No months to show."
     )
     return _frame(title, description, body, chart_id)
+
+
+# Vega-Lite specs (made with Altair) of the same charts, drawn in the browser by vega-embed with Vega's
+# CSP-safe expression interpreter; the SVG above is what shows without JavaScript and what reports use.
+
+
+def lorenz_spec(points: list[dict[str, float]], *, title: str, x_label: str, y_label: str) -> dict[str, Any]:
+    """Returns the Lorenz curve, with the line of equal shares, as a Vega-Lite spec."""
+    import altair as alt
+
+    data = alt.Data(values=[{"areas": p["areas_share"], "crime": p["crime_share"]} for p in points])
+    equal = alt.Data(values=[{"areas": 0, "crime": 0}, {"areas": 1, "crime": 1}])
+    x = alt.X("areas:Q", title=x_label, axis=alt.Axis(format="%"))
+    y = alt.Y("crime:Q", title=y_label, axis=alt.Axis(format="%"))
+    curve = (
+        alt.Chart(data)
+        .mark_line(color=BLUE, strokeWidth=3)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[
+                alt.Tooltip("areas:Q", format=".0%", title=x_label),
+                alt.Tooltip("crime:Q", format=".1%", title=y_label),
+            ],
+        )
+    )
+    diagonal = alt.Chart(equal).mark_line(color=GRID, strokeDash=[6, 4]).encode(x=x, y=y)
+    chart = (diagonal + curve).properties(title=title, width="container", height=300, description=title)
+    return chart.to_dict()
+
+
+def trend_spec(months: list[dict[str, Any]], *, title: str, y_label: str) -> dict[str, Any]:
+    """Returns crimes by month as a Vega-Lite column chart spec."""
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.Data(values=months))
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("month:O", title=None),
+            y=alt.Y("crimes:Q", title=y_label),
+            tooltip=[alt.Tooltip("month:O"), alt.Tooltip("crimes:Q", title=y_label)],
+        )
+        .properties(title=title, width="container", height=300, description=title)
+    )
+    return chart.to_dict()

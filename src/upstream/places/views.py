@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any
 
@@ -284,6 +285,16 @@ def _concentration_svg(run: AnalysisRun) -> str:
     )
 
 
+def _concentration_spec(run: AnalysisRun) -> dict[str, Any]:
+    unit = _("wards") if run.level == "ward" else _("neighbourhoods")
+    return charts.lorenz_spec(
+        results.lorenz_points(run),
+        title=_("Lorenz curve of crime across %(units)s") % {"units": unit},
+        x_label=_("Share of %(units)s, least crime first") % {"units": unit},
+        y_label=_("Share of crime"),
+    )
+
+
 @login_required
 @require_GET
 def analysis_concentration(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -305,6 +316,7 @@ def analysis_concentration(request: HttpRequest, run_id: int) -> HttpResponse:
             **_run_context(request, run),
             "summary": summary,
             "svg": Markup(_concentration_svg(run)),  # noqa: S704 - built by charts.py, every text escaped there
+            "spec": json.dumps(_concentration_spec(run)),
             "lorenz_table": table,
             "top_areas": top,
         },
@@ -504,6 +516,9 @@ def _area_analysis(request: HttpRequest, area: Area, path: list[Area]) -> dict[s
         "crime_types": results.crime_types(row),
         "months": months,
         "trend_svg": Markup(_trend_svg(area, run, months)),  # noqa: S704 - built by charts.py, text escaped there
+        "trend_spec": json.dumps(
+            charts.trend_spec(months, title=_("Crimes by month in %(name)s") % {"name": area.name}, y_label=_("Crimes"))
+        ),
         "clusters": explanation.get("clusters") or [],
         "priority_sets": list(queries.priority_sets_with(actor=request.user, area=area)),
         "hotspot_actions": _hotspot_actions(request, area, run, row),
