@@ -136,7 +136,8 @@ def test_provider_proposes_and_coordinator_approves_through_the_pages(
     client.logout()
     signed_in(coordinator)
     page = client.get(f"/directory/workspace/changes/{proposal.pk}/").content.decode()
-    assert "Tea and advice." in page and "Tea, advice and lunch." in page
+    assert "Tea and advice." in page
+    assert "Tea, advice and lunch." in page
     refused = client.post(f"/directory/workspace/changes/{proposal.pk}/", {"decision": "reject", "reason": ""})
     assert refused.status_code == 400
     assert client.post(f"/directory/workspace/changes/{proposal.pk}/", {"decision": "approve"}).status_code == 302
@@ -189,7 +190,8 @@ def test_starting_a_check_shows_its_progress(signed_in, coordinator, service):
     assert "1 of 1 checked, 1 problems" in page
     assert "01632 96012" in page
     fragment = client.get(f"/directory/workspace/checks/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
-    assert fragment.lstrip().startswith("<div") and "Finished" in fragment
+    assert fragment.lstrip().startswith("<div")
+    assert "Finished" in fragment
 
 
 def test_a_public_report_is_resolved_from_its_page(signed_in, coordinator, service):
@@ -200,3 +202,28 @@ def test_a_public_report_is_resolved_from_its_page(signed_in, coordinator, servi
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ProblemReport.Status.RESOLVED
+
+
+def test_the_queue_is_paged(signed_in, coordinator):
+    client = signed_in(coordinator)
+    Service.objects.bulk_create([Service(name=f"Stale {n:03d}", last_verified_at=None) for n in range(60)])
+    first = client.get("/directory/workspace/verification/").content.decode()
+    assert "60 records are due" in first
+    assert "Next" in first
+    second = client.get("/directory/workspace/verification/?page=2").content.decode()
+    assert second.count("Mark checked") == 10
+    assert client.get("/directory/workspace/verification/?page=abc").status_code == 200
+
+
+def test_a_running_check_asks_for_its_progress_again_and_a_finished_one_stops(signed_in, coordinator):
+    client = signed_in(coordinator)
+    run = CheckRun.objects.create(kind="link", status=CheckRun.Status.RUNNING, total=10, done=3)
+    fragment = client.get(f"/directory/workspace/checks/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment
+    assert "3 of 10 checked" in fragment
+    page = client.get(f"/directory/workspace/checks/{run.pk}/").content.decode()
+    assert "Reload the page" in page  # without JavaScript
+    run.status = CheckRun.Status.FINISHED
+    run.save()
+    fragment = client.get(f"/directory/workspace/checks/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in fragment

@@ -29,6 +29,8 @@ from upstream.directory.models import (
 from upstream.directory.workspace import forms, queries, services
 from upstream.directory.workspace.services import EDITABLE_FIELDS, WorkspaceError
 
+PAGE_SIZE = 50
+
 
 def _errors(form: Any) -> dict[str, str]:
     return {name: str(errors[0]) for name, errors in form.errors.items()}
@@ -53,8 +55,20 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verification(request: HttpRequest) -> HttpResponse:
     """Lists the records due for re-checking: never checked first, then the most overdue."""
-    records = queries.due_for_verification(actor=request.user)
-    return render(request, "directory/workspace/verification.html", {"records": records})
+    records = queries.due_for_verification(actor=request.user, limit=10**9)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-len(records) // PAGE_SIZE))
+    page = min(page, pages)
+    context = {
+        "records": records[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total": len(records),
+        "page": page,
+        "pages": pages,
+    }
+    return render(request, "directory/workspace/verification.html", context)
 
 
 @login_required
