@@ -115,3 +115,80 @@ def test_plan_pages_break_no_content_security_policy_rule(strict_page, sign_in):
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert not problems, "\n".join(problems)
+
+
+def _measured_world(user, analytics_dir):
+    """Returns the user's plan, placed on the map and past the start of its response, with a small records store."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from upstream.places.models import Area, AreaLevel
+    from upstream.problems.models import PlanEvent, Stage
+
+    plan, _team, ward, _supervisor = _world(user)
+    Area.objects.get_or_create(
+        code="E01999999", defaults={"level": AreaLevel.NEIGHBOURHOOD, "name": "Lowmarsh North", "parent": ward}
+    )
+    plan.latitude, plan.longitude, plan.stage = 51.45, -2.58, Stage.RESPONSE
+    plan.save()
+    PlanEvent.objects.create(
+        plan=plan, kind="moved", from_stage="analysis", to_stage="response", actor=user, actor_label="browser",
+        occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=30),
+    )  # fmt: skip
+    folder = analytics_dir / "records" / "versions" / "v000001"
+    folder.mkdir(parents=True, exist_ok=True)
+    when = [pd.Timestamp.now() - pd.Timedelta(days=d) for d in (60, 45, 44, 10)]
+    pq.write_table(
+        pa.table({"location_id": ["L1", "L2"], "area_code": ["E01999999", "E05999999"]}), folder / "locations.parquet"
+    )
+    pq.write_table(
+        pa.table({
+            "event_id": ["E1", "E2", "E3", "E4"], "event_type": ["CALL", "CALL", "CRIME", "CALL"],
+            "occurred_at": pa.array(when, type=pa.timestamp("us")), "location_id": ["L1", "L1", "L2", "L1"],
+        }),
+        folder / "events.parquet",
+    )  # fmt: skip
+    pq.write_table(
+        pa.table({"event_id": ["E1", "E2"], "person_id": ["P1", "P1"], "role": ["VICTIM", "VICTIM"]}),
+        folder / "involvements.parquet",
+    )
+    (analytics_dir / "records" / "CURRENT").write_text("v000001\n")
+    return plan
+
+
+def test_measures_concentration_and_the_map_of_open_plans_pass_axe(
+    browser_page, sign_in, assert_no_axe_violations, settings
+):
+    from pathlib import Path
+
+    page = browser_page
+    user = sign_in(page, "supervisor")
+    plan = _measured_world(user, Path(settings.ANALYTICS_DIR))
+    for path in (f"/problems/{plan.pk}/measures/", f"/problems/{plan.pk}/concentration/", f"/problems/{plan.pk}/"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+    assert "records store" in page.content()
+    page.goto("/problems/dashboard/")
+    page.wait_for_selector("#plans-map[data-map-ready=true]")
+    assert page.locator("#plans-map .leaflet-interactive").count() >= 1
+    assert_no_axe_violations(page)
+
+
+def test_without_javascript_the_map_is_its_table_and_measured_figures_are_used(nojs_page, sign_in, settings):
+    from pathlib import Path
+
+    page = nojs_page
+    user = sign_in(page, "supervisor")
+    plan = _measured_world(user, Path(settings.ANALYTICS_DIR))
+    page.goto("/problems/dashboard/")
+    assert page.locator("#table-map").is_visible()
+    assert not page.locator("#plans-map-section").is_visible()
+    assert plan.reference in page.locator("#table-map").inner_text()
+    page.goto(f"/problems/{plan.pk}/measures/")
+    page.get_by_role("button", name="Use these figures").click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert plan.after_value is not None
+    assert plan.baseline_value is not None

@@ -107,3 +107,65 @@ def test_without_javascript_an_officer_makes_a_referral_and_the_receiver_acknowl
     nojs_page.wait_for_load_state()
     made.refresh_from_db()
     assert made.status == "received"
+
+
+@pytest.fixture
+def programme(world):
+    import datetime as dt
+
+    from upstream.referrals.models import Programme
+
+    return Programme.objects.create(
+        name="Parenting teenagers course",
+        organisation=world["caseworker"].organisation,
+        places=12,
+        starts_on=dt.date(2025, 1, 1),
+        need_categories=["parenting"],
+    )
+
+
+def test_refer_from_a_person_and_the_eligibility_questions_have_no_accessibility_violations(
+    browser_page, world, programme
+):
+    world["service"].client_groups = ["family", "victim"]
+    world["service"].save()
+    person = world["referral"].person
+    submit_sign_in(browser_page, world["officer"].username)
+    browser_page.goto(f"/people/{person.pk}/")
+    browser_page.get_by_role("link", name="Refer this person to a service or programme").click()
+    browser_page.wait_for_load_state()
+    assert "/referrals/refer/" in browser_page.url
+    assert_no_axe_violations(browser_page)
+    browser_page.select_option("#need", "parenting")
+    browser_page.get_by_role("button", name="Search").click()
+    browser_page.wait_for_load_state()
+    assert "Refer to Parenting teenagers course" in browser_page.content()
+    assert_no_axe_violations(browser_page)
+    browser_page.goto(f"/referrals/new/?service={world['service'].pk}&person={person.pk}")
+    assert "Which of these is the person?" in browser_page.content()
+    assert_no_axe_violations(browser_page)
+
+
+def test_without_javascript_an_officer_refers_a_person_from_their_page_to_a_programme(nojs_page, world, programme):
+    from upstream.referrals.models import Referral
+
+    person = world["referral"].person
+    submit_sign_in(nojs_page, world["officer"].username)
+    nojs_page.goto(f"/people/{person.pk}/")
+    nojs_page.get_by_role("link", name="Refer this person to a service or programme").click()
+    nojs_page.wait_for_load_state()
+    nojs_page.fill("#q", "teenagers")
+    nojs_page.get_by_role("button", name="Search").click()
+    nojs_page.wait_for_load_state()
+    nojs_page.get_by_role("link", name="Refer to Parenting teenagers course").click()
+    nojs_page.wait_for_load_state()
+    assert "You are referring" in nojs_page.content()
+    nojs_page.fill("#reason", "Struggling with a teenager")
+    nojs_page.check("#consent_basis-2")  # another lawful basis
+    nojs_page.check("#lawful_basis-1")
+    nojs_page.fill("#lawful_basis_reason", "Safeguarding a child in the household")
+    nojs_page.check("#send_now")
+    nojs_page.locator("main form button.govuk-button").click()
+    nojs_page.wait_for_load_state()
+    made = Referral.objects.order_by("-pk").first()
+    assert (made.programme_id, made.person_id, made.status) == (programme.pk, person.pk, "sent")
