@@ -8,9 +8,9 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 230
-BAR_AREA = 300
-VALUE_WIDTH = 60
+LABEL_WIDTH = 220
+BAR_AREA = 200
+VALUE_WIDTH = 50
 COLOURS = {"blue": "#1d70b8", "orange": "#f47738", "red": "#d4351c", "green": "#00703c"}
 
 

@@ -1,6 +1,6 @@
-"""The demo's Welsh: the names and descriptions of part of the directory, most published and some still drafts.
+"""The demo's Welsh: names, descriptions, how to get help and who it is for, for part of the directory.
 
-Written by people (the demo's translators are not named), reviewed by the demo co-ordinator. Runs after the
+Most are published and some are still drafts. Written by people (the demo's translators are not named), reviewed by the demo co-ordinator. Runs after the
 directory step; a second run adds nothing. Written directly, without audit events, as the directory's demo is.
 """
 
@@ -93,6 +93,20 @@ BLURBS = {
     ),
 }
 
+# The demo directory's other recurring words (how to get help, who it is for).
+PHRASES = {
+    "Refer yourself online.": "Atgyfeiriwch eich hun ar-lein.",
+    "Ask a professional to refer you.": "Gofynnwch i weithiwr proffesiynol eich atgyfeirio.",
+    "Call us or drop in during opening hours.": "Ffoniwch ni neu galwch heibio yn ystod yr oriau agor.",
+    "People aged 16 and over who live or work in Avonmere.": "Pobl 16 oed a hŷn sy'n byw neu'n gweithio yn Avonmere.",
+    "People aged 18 and over who live or work in Avonmere.": "Pobl 18 oed a hŷn sy'n byw neu'n gweithio yn Avonmere.",
+    "Anyone who lives or works in Avonmere.": "Unrhyw un sy'n byw neu'n gweithio yn Avonmere.",
+    "Young people aged 10 to 17 who live or study in Avonmere.": (
+        "Pobl ifanc 10 i 17 oed sy'n byw neu'n astudio yn Avonmere."
+    ),
+}
+FIELDS = ("name", "description", "application_process", "eligibility_description")
+
 
 def welsh_name(name: str) -> str | None:
     """Returns "Banc bwyd Avonmere" for "Avonmere Food bank" (Welsh puts the place after), or None."""
@@ -115,7 +129,7 @@ def welsh_description(description: str) -> str | None:
 
 
 def build(context: Any) -> dict[str, int]:  # noqa: ARG001 - every demo step takes the context
-    """Gives part of the demo directory Welsh names and descriptions, most published, some drafts."""
+    """Gives part of the demo directory its Welsh words, most published, some drafts."""
     from upstream.accounts.models import User
 
     content_type = ContentType.objects.get_for_model(Service)
@@ -124,13 +138,16 @@ def build(context: Any) -> dict[str, int]:  # noqa: ARG001 - every demo step tak
     reviewer = User.objects.filter(username="demo-coordinator").first()
     now = timezone.now()
     rows = []
-    services = Service.objects.order_by("id").only("id", "name", "description")[:TRANSLATED]
+    services = Service.objects.order_by("id").only("id", *FIELDS)[:TRANSLATED]
     for i, service in enumerate(services):
         draft = i % DRAFT_EVERY == DRAFT_EVERY - 1 or reviewer is None
-        for field, welsh in (
-            ("name", welsh_name(service.name)),
-            ("description", welsh_description(service.description)),
-        ):
+        welsh_of = {
+            "name": welsh_name(service.name),
+            "description": welsh_description(service.description),
+            "application_process": PHRASES.get(service.application_process),
+            "eligibility_description": PHRASES.get(service.eligibility_description),
+        }
+        for field, welsh in welsh_of.items():
             if not welsh:
                 continue
             rows.append(
