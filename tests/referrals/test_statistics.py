@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -146,3 +147,41 @@ def test_officers_and_caseworkers_may_not_read_statistics(officer, caseworker):
     for user in (officer, caseworker):
         with pytest.raises(PermissionDenied):
             statistics.compute(user)
+
+
+def test_acknowledgement_against_the_target_is_counted(manager, force, council):
+    hub = Service.objects.create(name="Debt advice")
+    due = dt.date(2026, 3, 5)
+    cases = [
+        (Status.RECEIVED, T0 + dt.timedelta(days=1)),  # on time
+        (Status.ACCEPTED, T0 + dt.timedelta(days=3)),  # on the target day: on time
+        (Status.RECEIVED, T0 + dt.timedelta(days=6)),  # late
+        (Status.SENT, None),  # waiting past the target: overdue
+        (Status.WITHDRAWN, None),  # closed before anyone acknowledged it
+    ]
+    for status, received in cases:
+        Referral.objects.create(
+            service=hub, receiving_organisation=council, referring_organisation=force, reason="r", status=status,
+            sent_at=T0, received_at=received, acknowledge_by=due,
+        )  # fmt: skip
+    Referral.objects.create(
+        service=hub, receiving_organisation=council, referring_organisation=force, reason="r", status=Status.SENT,
+        sent_at=T0, acknowledge_by=dt.date(2999, 1, 1),
+    )  # fmt: skip
+    assert table(statistics.compute(manager), "acknowledged") == {
+        "On time": 2,
+        "Late": 1,
+        "Waiting, overdue": 1,
+        "Waiting, within target": 1,
+        "Closed without acknowledgement": 1,
+    }
+
+
+def test_the_home_page_counts_overdue_referrals(manager, force, council, signed_in):
+    hub = Service.objects.create(name="Debt advice")
+    Referral.objects.create(
+        service=hub, receiving_organisation=council, referring_organisation=force, reason="r", status=Status.SENT,
+        sent_at=T0, acknowledge_by=dt.date(2026, 3, 5),
+    )  # fmt: skip
+    page = signed_in(manager).get("/").content.decode()
+    assert re.search(r"Referrals: </span>1 <span class=\"upstream-panel-count__label\">overdue</span>", page)

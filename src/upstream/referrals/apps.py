@@ -31,6 +31,9 @@ class ReferralsConfig(AppConfig):
                 url_name="referrals:index",
                 action=policies.REFERRAL_VIEW,
                 order=30,
+                # Referrals sent but not acknowledged by the receiving service's target day.
+                count=queries.overdue_count,
+                count_label=_("overdue"),
             )
         )
         home.register(

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -121,6 +122,17 @@ def time_band(days: float) -> str:
     return _("More than 30 days")
 
 
+def _acknowledgement(row: dict[str, Any], today: dt.date) -> str:
+    """Returns whether a sent referral was acknowledged by its target day, late, or is still waiting."""
+    due = row["acknowledge_by"]
+    if row["received_at"] is not None:
+        received = timezone.localtime(row["received_at"]).date()
+        return _("On time") if received <= due else _("Late")
+    if row["status"] != Status.SENT:
+        return _("Closed without acknowledgement")
+    return _("Waiting, overdue") if due < today else _("Waiting, within target")
+
+
 def compute(actor: Any, *, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Statistics:
     """Returns the statistics tables for the actor's organisation over the period."""
     rows = list(
@@ -136,10 +148,13 @@ def compute(actor: Any, *, date_from: dt.date | None = None, date_to: dt.date | 
             "decline_reason",
             "sent_at",
             "accepted_at",
+            "received_at",
+            "acknowledge_by",
         )
     )
     none = _("None")
     not_known = _("Not known")
+    today = timezone.localdate()
     acceptance_days = [days_between(r["sent_at"], r["accepted_at"]) for r in rows if r["sent_at"] and r["accepted_at"]]
     tables = [
         Table(
@@ -176,6 +191,12 @@ def compute(actor: Any, *, date_from: dt.date | None = None, date_to: dt.date | 
             _("Time from sending to acceptance"),
             _count((time_band(d) for d in acceptance_days), str),
             note=_("Calendar days, for referrals that were accepted."),
+        ),
+        Table(
+            "acknowledged",
+            _("Acknowledged within the service's target"),
+            _count((_acknowledgement(r, today) for r in rows if r["acknowledge_by"]), str),
+            note=_("Each service or programme says within how many working days it acknowledges a referral."),
         ),
         Table(
             "outcome",
