@@ -192,3 +192,22 @@ def test_only_the_coordinator_starts_checks():
     officer = User.objects.create_user(username="officer", roles=[Role.OFFICER])
     with pytest.raises(PermissionDenied):
         services.start_checks(actor=officer, kind=CheckKind.LINK)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_database_backend_the_run_waits_for_a_worker(settings):
+    """As in production (ADR 0007): starting a check only queues it; the worker runs it and writes the progress."""
+    from django.core.management import call_command
+
+    # django-tasks resets its backends when the setting changes (its setting_changed receiver); the settings
+    # fixture puts the tests' immediate backend back afterwards.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    coordinator = User.objects.create_user(username="keeper", roles=[Role.DIRECTORY_COORDINATOR])
+    service = Service.objects.create(name="Helpline")
+    Phone.objects.create(service=service, number="020 7946 01")
+    run = services.start_checks(actor=coordinator, kind=CheckKind.PHONE)
+    assert run.status == CheckRun.Status.QUEUED  # nothing ran in the request
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == CheckRun.Status.FINISHED
+    assert (run.total, run.done, run.problems) == (1, 1, 1)
