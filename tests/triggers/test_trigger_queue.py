@@ -252,3 +252,18 @@ def test_the_command_line_fills_the_queue_of_the_one_police_force(store, force):
     assert Trigger.objects.filter(organisation=force, level=Level.REFERRAL).count() == 2
     call_command("triggers", "run", "--as-of", "2025-12-31", stdout=StringIO())
     assert Trigger.objects.filter(organisation=force, level=Level.REFERRAL).count() == 2
+
+
+def test_each_demand_row_offers_to_start_a_plan_without_the_persons_name(loaded, officer, client):
+    from urllib.parse import parse_qs, urlparse
+
+    from bs4 import BeautifulSoup
+
+    sign_in(client, officer)
+    for kind in ("repeat_location", "frequent_caller"):
+        page = client.get(reverse("triggers:demand") + f"?list={kind}").content.decode()
+        links = [a["href"] for a in BeautifulSoup(page, "html.parser").select("a[href^='/problems/new/']")]
+        assert links, kind
+        query = parse_qs(urlparse(links[0]).query)
+        assert query["from_area"][0].startswith("E0100000")
+        assert "Testperson" not in links[0]
