@@ -42,3 +42,16 @@ class ProblemReportForm(forms.Form):
         },
     )
     website = forms.CharField(required=False)
+
+
+class SendListForm(forms.Form):
+    """Where to email a list of results. `website` is a honeypot: people leave it empty."""
+
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": _("Enter the email address to send the list to"),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
+        },
+    )
+    website = forms.CharField(required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upstream.directory import views
+from upstream.directory import results, views
 
 app_name = "directory"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("services/<uuid:service_id>/", views.service, name="service"),
     path("services/<uuid:service_id>/report/", views.report, name="report"),
     path("services/<uuid:service_id>/report/sent/", views.report_sent, name="report-sent"),
+    path("list/", results.print_list, name="print-list"),
+    path("list/send/", results.send_list, name="send-list"),
+    path("list/sent/", results.list_sent, name="list-sent"),
 ]
 
 # The co-ordinator's workspace, providers' changes, staff notes and guides (docs/directory.md).

@@ -20,7 +20,7 @@ from upstream.directory import queries, services
 from upstream.directory.forms import ProblemReportForm, SearchForm
 from upstream.directory.hours import is_open, weekly_hours
 from upstream.directory.models import Service
-from upstream.directory.search import SearchQuery
+from upstream.directory.results import read_query, results_geojson
 from upstream.directory.search import search as run_search
 from upstream.directory.vocab import ATTENDANCE_MODES, CLIENT_GROUPS, LANGUAGES, NEED_CATEGORIES, RADII_KM
 
@@ -62,44 +62,20 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if not request.GET:
         return render(request, "directory/search.html", context)
-    if not form.is_valid():
-        context["errors"] = [
-            {"text": f"{form.fields[name].label or name}: {' '.join(messages)}", "href": f"#{name}"}
-            for name, messages in form.errors.items()
-        ]
-        return render(request, "directory/search.html", context, status=400)
-    data = form.cleaned_data
-    near = None
-    if data["postcode"]:
-        near = queries.postcode_point(data["postcode"])
-        if near is None:
-            context["errors"] = [
-                {"text": _("We do not know that postcode. Check it, or search without it."), "href": "#postcode"}
-            ]
-            return render(request, "directory/search.html", context, status=400)
-    query = SearchQuery(
-        text=data["q"],
-        needs=tuple(data["need"]),
-        near=near,
-        radius_km=float(data["radius"] or 10) if near else None,
-        age=data["age"],
-        sex=data["sex"],
-        client_group=data["group"],
-        free_only=data["free"],
-        language=data["language"],
-        open_at=timezone.localtime() if data["open_now"] else None,
-        attendance=data["attendance"],
-        page=data["page"] or 1,
-    )
+    asked = read_query(form)
+    if asked.query is None:
+        context["errors"] = asked.errors
+        return render(request, "directory/search.html", context, status=asked.status)
+    query, outward = asked.query, asked.outward
     results = run_search(query)
-    # The outward code only ("CF10"): enough to see where demand is, too little to find a home.
-    outward = queries.normalise_postcode(data["postcode"]).split(" ")[0] if data["postcode"] else ""
     services.record_search(query=query, result_count=results.total, area_code=outward)
     params = request.GET.copy()
     params.pop("page", None)
     context.update({"results": results, "query": query, "page_params": params.urlencode()})
     # Each result's name and description in the reader's language where a translation is published.
     context["hit_text"] = localise_many([hit.service for hit in results.hits], ("name", "description"))
+    # The map's points (the list beside it is the page itself; without JavaScript there is no map).
+    context["map_geojson"] = results_geojson(results, query.near, context["hit_text"])
     return render(request, "directory/search.html", context)
 
 
