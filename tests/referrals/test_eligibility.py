@@ -136,3 +136,13 @@ def test_the_api_refuses_with_422_and_accepts_an_override(make_user, council, vi
     assert made.status_code == 201, made.content
     assert made.json()["eligibility_override_reason"] == "Known to us as a victim"
     assert made.json()["client_groups"] == ["offender"]
+
+
+def test_the_referral_takes_the_area_of_the_persons_household_for_statistics(make_referral, officer, person):
+    from upstream.people import services as people_services
+    from upstream.places.models import Area, AreaLevel
+
+    ward = Area.objects.create(level=AreaLevel.WARD, code="E05000077", name="Mixen Lane")
+    household = people_services.create_household(actor=officer, address_line_1="3 Mixen Lane", area=ward)
+    people_services.add_household_member(actor=officer, household=household, person=person)
+    assert make_referral().area == ward

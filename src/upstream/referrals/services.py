@@ -201,6 +201,19 @@ def _add_event(referral: Referral, *, actor: Any, from_status: str, to_status: s
     )
 
 
+def _current_area(person: Any) -> Any:
+    """Returns the area of the household the person lives in now (for statistics by area), or None."""
+    from upstream.people.models import HouseholdMembership
+
+    membership = (
+        HouseholdMembership.objects.filter(person=person, to_date__isnull=True, household__area__isnull=False)
+        .select_related("household__area")
+        .order_by("-from_date", "-pk")
+        .first()
+    )
+    return membership.household.area if membership is not None else None
+
+
 @transaction.atomic
 def create_referral(
     *,
@@ -258,6 +271,8 @@ def create_referral(
             + _("To refer them anyway, give the reason (the receiver sees it)."),
             code="not_eligible",
         )
+    if area is None:
+        area = _current_area(person)
     referral = Referral.objects.create(
         person=person,
         client_groups=stated_groups,
