@@ -1,7 +1,6 @@
 """Before and after: how much a plan's measure changed, on its own and against a comparison area.
 
-The after measure is entered by hand for now. Computing it from the records store (calls at the location,
-crimes in the area) is planned for when that store holds events; the arithmetic here will not change.
+The figures are entered by hand or worked out from data (records_measures.py); the arithmetic is the same.
 """
 
 from __future__ import annotations
