@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 
+@pytest.mark.django_db  # the run is recorded, and reviewers' decisions are read, in the database
 def test_generate_import_link_writes_resolved_people_households_and_the_review_queue(tmp_path, settings):
     extract = tmp_path / "extract"
     call_command("records", "generate", "--people", "1500", "--years", "3", "--seed", "4", "--out", str(extract),
@@ -35,6 +36,7 @@ def test_generate_import_link_writes_resolved_people_households_and_the_review_q
     assert review["match_probability"].between(0.5, 0.9, inclusive="left").all()
 
 
+@pytest.mark.django_db
 def test_link_before_any_import_says_what_to_do():
     with pytest.raises(CommandError, match=r"run `upstream records import` first"):
         call_command("records", "link", stdout=StringIO())
