@@ -249,3 +249,40 @@ def test_exports_are_the_run_files(run, signed_in, staff):
         response = client.get(f"/places/analysis/{run.pk}/{name}.csv")
         assert b"".join(response.streaming_content) == (run_folder(run) / f"{name}.csv").read_bytes()
     assert client.get(f"/places/analysis/{run.pk}/manifest.csv").status_code == 404
+
+
+def test_force_events_from_the_records_store_join_the_profile(
+    loaded, analyst, signed_in, settings, django_capture_on_commit_callbacks
+):
+    import pandas as pd
+
+    lsoa = "E01010994"  # Calderdale's busiest LSOA in July 2017
+    version = settings.ANALYTICS_DIR / "records" / "versions" / "v000001"
+    version.mkdir(parents=True)
+    pd.DataFrame({"location_id": ["A", "B"], "area_code": [lsoa, "E01999999"]}).to_parquet(
+        version / "locations.parquet", index=False
+    )
+    when = pd.Timestamp("2017-07-14T12:00")
+    pd.DataFrame(
+        {
+            "event_id": ["1", "2", "3", "4", "5"],
+            "event_type": ["CALL", "CALL", "MISSING", "CALL", "CALL"],
+            "occurred_at": [when, when, when, pd.Timestamp("2017-08-01"), when],
+            "location_id": ["A", "A", "A", "A", "B"],
+            "flags": ["DA", None, None, "DA", "DA"],
+        }
+    ).to_parquet(version / "events.parquet", index=False, coerce_timestamps="us")
+    (settings.ANALYTICS_DIR / "records" / "CURRENT").write_text("v000001")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.start_analysis(
+            actor=analyst, force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07", permutations=9
+        )
+    started.refresh_from_db()
+    assert started.status == RunStatus.SUCCEEDED, started.error
+    assert started.manifest["inputs"]["force_records"]["events_placed"] == 3
+    from upstream.places.results import area_result
+
+    row = area_result(started, lsoa)
+    assert (row["calls"], row["domestic_abuse"], row["missing"], row["repeat_locations"]) == ("2", "1", "1", "1")
+    page = signed_in(analyst).get(f"/places/{lsoa}/").content.decode()
+    assert 'id="force-events"' in page

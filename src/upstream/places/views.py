@@ -43,7 +43,12 @@ def area_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/area_list.html",
-        {"forces": queries.force_areas(actor=request.user), "form": PointForm(), "errors": {}},
+        {
+            "forces": queries.force_areas(actor=request.user),
+            "form": PointForm(),
+            "errors": {},
+            "can_analyse": can(request.user, policies.ANALYSIS_VIEW),
+        },
     )
 
 

@@ -104,3 +104,46 @@ def point_counts(placed: ibis.Table) -> ibis.Table:
     """Returns (longitude, latitude, crimes) for located crimes, ASB excluded: police.uk's snap points, few."""
     located = placed.filter((placed.placement == LOCATED) & ~placed.is_asb & placed.longitude.notnull())  # noqa: PD004
     return located.group_by(["longitude", "latitude"]).aggregate(crimes=_.count().cast("int64"))
+
+
+REPEAT_LOCATION_EVENTS = 3  # a location with this many events or more in the period is a repeat location
+
+
+def force_event_counts(
+    events: ibis.Table, locations: ibis.Table, lookup: ibis.Table, *, first_month: str, last_month: str
+) -> ibis.Table:
+    """Returns (area_code, calls, domestic_abuse, missing, force_events, repeat_locations) from the records store.
+
+    Events are placed by their location's area code (an LSOA) through the same lookup as crimes; events with no
+    location, or in an LSOA not among the force's, are left out. Calls are CALL events, missing episodes MISSING
+    events, domestic abuse any event flagged DA; a repeat location is one with three or more events in the period.
+    """
+    month = events.occurred_at.strftime("%Y-%m")
+    in_period = events.mutate(month=month).filter((month >= first_month) & (month <= last_month))
+    places = locations.select(event_location=locations.location_id, lsoa=locations.area_code)
+    joined = in_period.join(places, in_period.location_id == places.event_location).join(
+        lookup, _.lsoa == lookup.lookup_lsoa
+    )
+    flags = ibis.literal(";") + joined.flags.fill_null("").upper() + ibis.literal(";")
+    per_area = joined.group_by("area_code").aggregate(
+        calls=(joined.event_type == "CALL").cast("int64").sum(),
+        domestic_abuse=flags.contains(";DA;").cast("int64").sum(),
+        missing=(joined.event_type == "MISSING").cast("int64").sum(),
+        force_events=_.count().cast("int64"),
+    )
+    per_location = joined.group_by(["area_code", "event_location"]).aggregate(events=_.count())
+    repeats = (
+        per_location.filter(per_location.events >= REPEAT_LOCATION_EVENTS)
+        .group_by("area_code")
+        .aggregate(repeat_locations=_.count().cast("int64"))
+        .rename(repeat_area="area_code")
+    )
+    out = per_area.left_join(repeats, per_area.area_code == repeats.repeat_area)
+    return out.select(
+        "area_code",
+        "calls",
+        "domestic_abuse",
+        "missing",
+        "force_events",
+        repeat_locations=out.repeat_locations.fill_null(0).cast("int64"),
+    )

@@ -27,6 +27,7 @@ from ibis.backends import BaseBackend
 from upstream_analytics.places import aggregate, allocation, change, concentration, grid, hotspots, typology
 from upstream_analytics.places.policeuk import ASB
 from upstream_analytics.places.store import CrimeStore, file_digest, places_dir, read_deprivation
+from upstream_analytics.records.store import RecordsStore
 
 Progress = Callable[[str], None]
 STEPS = ("profile", "concentration", "hotspots", "change", "typology", "allocation")
@@ -244,6 +245,7 @@ class _Run:
     totals: pd.DataFrame | None = None
     placement: pd.DataFrame | None = None
     deprivation: pd.DataFrame | None = None
+    records: dict[str, Any] | None = None  # the records store version read, when force events were added
 
     @property
     def codes(self) -> list[str]:
@@ -295,7 +297,42 @@ class _Run:
                 "No harm weights given (--harm-weights): harm is empty and the typology uses the crime rate."
             )
         self.profile = build_profile(request, by_type, self.totals, self.deprivation)
+        self.add_force_events()
         self.write_csv("area_indicators", "area_indicators.csv", self.profile.round(6), index_label="area_code")
+
+    def add_force_events(self) -> None:
+        """Adds calls, domestic abuse, missing episodes and repeat locations from the records store, when imported."""
+        assert self.profile is not None  # noqa: S101 - called by the profile step once the profile is built
+        store = RecordsStore(self.request.analytics_dir)
+        events_path, locations_path = store.current_table_path("events"), store.current_table_path("locations")
+        if events_path is None or locations_path is None:
+            self.notes.append(
+                "No force records imported (`upstream records import`): calls, domestic abuse, missing episodes "
+                "and repeat locations are left out of the profile."
+            )
+            return
+        events = self.con.read_parquet(str(events_path), table_name="places_force_events")
+        locations = self.con.read_parquet(str(locations_path), table_name="places_force_locations")
+        counted = self.con.execute(
+            aggregate.force_event_counts(
+                events,
+                locations,
+                self.lookup(),
+                first_month=self.request.first_month,
+                last_month=self.request.last_month,
+            )
+        )
+        counted = counted.set_index("area_code").reindex(self.profile.index).fillna(0).astype("int64")
+        population = self.profile["population"]
+        for column in ("calls", "domestic_abuse", "missing", "repeat_locations"):
+            self.profile[column] = counted[column]
+            self.profile[f"{column}_rate"] = _rate(counted[column], population)
+        self.records = {
+            "version": store.current_version(),
+            "events_sha256": file_digest(events_path),
+            "locations_sha256": file_digest(locations_path),
+            "events_placed": int(counted["force_events"].sum()),
+        }
 
     def counts(self) -> dict[str, float]:
         """Returns crimes per area, areas with none included."""
@@ -464,6 +501,7 @@ def _manifest(state: _Run, partitions: list[Any]) -> dict[str, Any]:
                 else None
             ),
             "boundaries": {"areas": len(request.geometries)},
+            "force_records": state.records,
         },
         "parameters": {
             "permutations": request.permutations,
