@@ -35,6 +35,15 @@ FLAG_LABELS = {
     "drugs_warrant": gettext_lazy("Present at a drugs warrant"),
     "violence_outside_home": gettext_lazy("Victim of violence outside the home"),
 }
+ACTION_LABELS = {
+    "found": gettext_lazy("Found by a run of the rules"),
+    "evidence": gettext_lazy("A run found different evidence"),
+    "review": gettext_lazy("Reviewed"),
+    "assign": gettext_lazy("Assigned to a team"),
+    "dismiss": gettext_lazy("Dismissed"),
+    "refer": gettext_lazy("Draft referral made"),
+}
+SEX_LABELS = {"F": gettext_lazy("Female"), "M": gettext_lazy("Male"), "U": gettext_lazy("Not known")}
 BANDS = {
     "referral": gettext_lazy("4 or more ACEs"),
     "emerging": gettext_lazy("Emerging: 2 or 3 ACEs"),
