@@ -23,7 +23,8 @@ def test_the_step_publishes_most_and_leaves_some_drafts(db):
         Service.objects.create(
             name=f"Avonmere {i} Food bank",
             description="Emergency food parcels with a voucher from a referrer, and a low-cost pantry. Run by X in Y.",
-            application_process="Refer yourself online." if i % 2 else "Something the demo never says.",
+            application_process="Refer yourself online.",
+            eligibility_description="Something the demo never says.",
         )
     from upstream.accounts.models import Organisation, User
 
@@ -32,11 +33,12 @@ def test_the_step_publishes_most_and_leaves_some_drafts(db):
         organisation=Organisation.objects.create(name="Council"),
         roles=["directory_coordinator"],
     )
-    assert demo.build(SimpleNamespace())["translations created"] == 20  # names, descriptions, 4 known phrases
+    # Name, description and "what to do" for each; the eligibility is not a sentence the demo knows.
+    assert demo.build(SimpleNamespace())["translations created"] == 24
     assert demo.build(SimpleNamespace())["translations created"] == 0
     statuses = list(Translation.objects.values_list("status", flat=True))
-    assert statuses.count(Status.PUBLISHED) == 15
-    assert statuses.count(Status.DRAFT) == 5
+    assert statuses.count(Status.PUBLISHED) == 18
+    assert statuses.count(Status.DRAFT) == 6  # every fourth service
     assert Translation.objects.filter(field="application_process").first().text == "Atgyfeiriwch eich hun ar-lein."
     published = Translation.objects.filter(status=Status.PUBLISHED, field="name").first()
     service = Service.objects.get(pk=published.object_id)
