@@ -211,3 +211,21 @@ def test_on_the_database_backend_the_run_waits_for_a_worker(settings):
     run.refresh_from_db()
     assert run.status == CheckRun.Status.FINISHED
     assert (run.total, run.done, run.problems) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_command_line_runs_a_check_and_fails_when_something_needs_fixing():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    service = Service.objects.create(name="Helpline")
+    Phone.objects.create(service=service, number="01632 96012")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 problems to fix"):
+        call_command("directory", "check", "phones", stdout=out)
+    assert "Helpline" in out.getvalue()
+    assert "1 to fix" in out.getvalue()
+    assert AuditEvent.objects.get(tag="directory:check:run").actor_label == "command line"
+    Phone.objects.update(number="01632 960123")
+    call_command("directory", "check", "phones", stdout=StringIO())  # nothing to fix: no error

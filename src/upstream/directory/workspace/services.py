@@ -313,16 +313,30 @@ def decide_duplicate(
     return decision
 
 
-def start_checks(*, actor: Any, kind: str) -> CheckRun:
-    """Starts a background check of every open service's website or phone numbers, and returns its run."""
-    require(actor, policies.CHECK_RUN)
+def start_checks(*, actor: Any, kind: str, wait: bool = False, actor_label: str = "") -> CheckRun:
+    """Starts a background check of every open service's website or phone numbers, and returns its run.
+
+    The command line (``actor`` None, as for imports) may ``wait``: the check then runs in this process.
+    """
+    if actor is not None:
+        require(actor, policies.CHECK_RUN)
     if kind not in CheckKind.values:
         raise WorkspaceError(_("Choose websites or phone numbers."))
     from upstream.directory.workspace.tasks import run_directory_checks
 
     with transaction.atomic():
         run = CheckRun.objects.create(kind=kind, requested_by=actor)
-        audit.record(actor=actor, tag=AuditTag.DIRECTORY_CHECK_RUN, obj=run, detail={"kind": kind})
+        audit.record(
+            actor=actor,
+            actor_label=actor_label or ("" if actor is not None else "command line"),
+            tag=AuditTag.DIRECTORY_CHECK_RUN,
+            obj=run,
+            detail={"kind": kind},
+        )
+    if wait:
+        from upstream.directory.workspace.tasks import run_checks
+
+        return run_checks(run.pk)
     # Enqueued after the run row is committed, so the worker always finds it.
     run_directory_checks.enqueue(run_id=run.pk)
     run.refresh_from_db()
