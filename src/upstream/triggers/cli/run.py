@@ -64,6 +64,7 @@ def handle(command: BaseCommand, **options: Any) -> None:
             rules_path=Path(options["rules"]) if options["rules"] else None,
             out=Path(options["out"]) if options["out"] else None,
             link=Path(options["link"]) if options["link"] else None,
+            progress=lambda step: command.stdout.write(f"… {step}"),
         )
     except services.RunRefusedError as exc:
         raise CommandError(str(exc)) from exc
