@@ -1,7 +1,8 @@
 """The demo's Welsh: names, descriptions, how to get help and who it is for, for part of the directory.
 
-Most are published and some are still drafts. Written by people (the demo's translators are not named), reviewed by the demo co-ordinator. Runs after the
-directory step; a second run adds nothing. Written directly, without audit events, as the directory's demo is.
+Most are published and some are still drafts. Written by people (the demo's translators are not named),
+reviewed by the demo co-ordinator. Runs after the directory step; a second run adds nothing. Written directly,
+without audit events, as the directory's demo is.
 """
 
 from __future__ import annotations

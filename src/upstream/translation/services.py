@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from upstream.core import audit
 from upstream.core.localised import record_language
@@ -49,7 +50,8 @@ def add_language(*, actor: Any, code: str) -> TargetLanguage:
         normal = languages.normalise(code)
     except languages.InvalidLanguage as error:
         raise TranslationRefused(
-            f"{code!r} is not an ISO 639 language code. Use a two- or three-letter code such as pl, so or fil."
+            _("%(code)s is not an ISO 639 language code. Use a two- or three-letter code such as pl, so or fil.")
+            % {"code": code}
         ) from error
     with transaction.atomic():
         language, created = TargetLanguage.objects.get_or_create(code=normal, defaults={"added_by": actor})
@@ -66,11 +68,13 @@ def add_language(*, actor: Any, code: str) -> TargetLanguage:
 
 def _check_target(kind: Kind, record: Any, field: str, language: str) -> None:
     if field not in kind.field_names():
-        raise TranslationRefused(f"{field!r} is not a field that can be translated.")
+        raise TranslationRefused(_("%(field)s is not a field that can be translated.") % {"field": field})
     if not is_target_language(language):
-        raise TranslationRefused(f"{language!r} is not one of the languages records are translated into.")
+        raise TranslationRefused(
+            _("%(language)s is not one of the languages records are translated into.") % {"language": language}
+        )
     if registry.for_record(record) is not kind:
-        raise TranslationRefused("That record is not of the kind named.")
+        raise TranslationRefused(_("That record is not of the kind named."))
 
 
 def save_translation(*, actor: Any, kind: Kind, record: Any, field: str, language: str, text: str) -> Translation:
@@ -79,9 +83,9 @@ def save_translation(*, actor: Any, kind: Kind, record: Any, field: str, languag
     _check_target(kind, record, field, language)
     text = (text or "").strip()
     if not text:
-        raise TranslationRefused("Enter the translation.")
+        raise TranslationRefused(_("Enter the translation."))
     if len(text) > MAX_TEXT:
-        raise TranslationRefused(f"The translation must be {MAX_TEXT} characters or fewer.")
+        raise TranslationRefused(_("The translation must be %(count)d characters or fewer.") % {"count": MAX_TEXT})
     original = current_text(record, field)
     with transaction.atomic():
         translation = (
@@ -142,12 +146,12 @@ def review(*, actor: Any, translation: Translation) -> Translation:
     with transaction.atomic():
         row = _locked(translation)
         if row.status != Status.DRAFT:
-            raise TranslationRefused("Only a draft can be reviewed.")
+            raise TranslationRefused(_("Only a draft can be reviewed."))
         if row.source == Source.HUMAN and row.translated_by_id is not None and row.translated_by_id == actor.pk:
-            raise TranslationRefused("Someone other than the translator must review a translation.")
+            raise TranslationRefused(_("Someone other than the translator must review a translation."))
         if _original_of(row) != row.source_text:
             raise TranslationRefused(
-                "The original has changed since this was translated: update the translation first."
+                _("The original has changed since this was translated: update the translation first.")
             )
         row.status = Status.REVIEWED
         row.reviewed_by = actor
@@ -165,10 +169,10 @@ def publish(*, actor: Any, translation: Translation) -> Translation:
         row = _locked(translation)
         if row.status != Status.REVIEWED or row.reviewed_by_id is None:
             # Machine output in particular never reaches the public without a person's review.
-            raise TranslationRefused("Only a reviewed translation can be published: review it first.")
+            raise TranslationRefused(_("Only a reviewed translation can be published: review it first."))
         if _original_of(row) != row.source_text:
             raise TranslationRefused(
-                "The original has changed since this was translated: update the translation first."
+                _("The original has changed since this was translated: update the translation first.")
             )
         row.status = Status.PUBLISHED
         row.published_by = actor
@@ -185,7 +189,7 @@ def unpublish(*, actor: Any, translation: Translation) -> Translation:
     with transaction.atomic():
         row = _locked(translation)
         if row.status != Status.PUBLISHED:
-            raise TranslationRefused("Only a published translation can be withdrawn.")
+            raise TranslationRefused(_("Only a published translation can be withdrawn."))
         row.status = Status.REVIEWED
         row.published_by = None
         row.published_at = None
@@ -226,12 +230,14 @@ def request_machine_drafts(
     if not provider.available:
         raise TranslationRefused(provider.describe())
     if not is_target_language(language):
-        raise TranslationRefused(f"{language!r} is not one of the languages records are translated into.")
+        raise TranslationRefused(
+            _("%(language)s is not one of the languages records are translated into.") % {"language": language}
+        )
     ids = [str(i) for i in dict.fromkeys(object_ids)]
     if not ids:
-        raise TranslationRefused("Choose at least one record to translate.")
+        raise TranslationRefused(_("Choose at least one record to translate."))
     if len(ids) > MAX_JOB_RECORDS:
-        raise TranslationRefused(f"Ask for at most {MAX_JOB_RECORDS} records at a time.")
+        raise TranslationRefused(_("Ask for at most %(count)d records at a time.") % {"count": MAX_JOB_RECORDS})
     with transaction.atomic():
         job = MachineJob.objects.create(
             requested_by=actor,
