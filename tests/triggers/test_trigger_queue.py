@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from triggers_queue_helpers import sign_in, write_store
 
 from upstream.core.models import AuditEvent
@@ -267,3 +268,32 @@ def test_each_demand_row_offers_to_start_a_plan_without_the_persons_name(loaded,
         query = parse_qs(urlparse(links[0]).query)
         assert query["from_area"][0].startswith("E0100000")
         assert "Testperson" not in links[0]
+
+
+def test_a_run_in_progress_says_so_refreshes_itself_and_blocks_a_second_run(force, analyst, client):
+    run = TriggerRun.objects.create(
+        organisation=force, as_of=AS_OF, status=RunStatus.RUNNING, step="Applying the rules", steps_done=2,
+        steps_total=5, started_by=analyst, started_by_label=analyst.username,
+    )  # fmt: skip
+    sign_in(client, analyst)
+    page = client.get(reverse("triggers:run", args=[run.pk])).content.decode()
+    assert "2 of 5: Applying the rules" in page
+    assert 'hx-trigger="every 2s"' in page
+    assert "refresh it to see the progress" in page
+    fragment = client.get(reverse("triggers:run", args=[run.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="run-status"')
+    assert "<html" not in fragment
+    with pytest.raises(services.RunRefusedError, match="already going"):
+        services.start_run(actor=analyst, as_of=AS_OF)
+    response = client.post(reverse("triggers:run-start"), {"as_of": "2025-12-31"})
+    assert response.status_code == 400
+    assert "A run is already going" in response.content.decode()
+
+
+def test_a_run_as_of_a_future_day_is_refused(force, analyst, client):
+    sign_in(client, analyst)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
+    response = client.post(reverse("triggers:run-start"), {"as_of": tomorrow.isoformat()})
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assert not TriggerRun.objects.exists()
