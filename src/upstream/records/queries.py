@@ -57,6 +57,7 @@ def _may(actor: Any, action: str) -> bool:
 
 
 def _latest(decisions: QuerySet[LinkDecision]) -> dict[tuple[str, str], LinkDecision]:
+    # Decisions are made by people, so there are few; reading them all avoids an IN list as long as the queue.
     latest: dict[tuple[str, str], LinkDecision] = {}
     for row in decisions.order_by("decided_at", "pk"):
         latest[(row.person_id_l, row.person_id_r)] = row
@@ -114,7 +115,7 @@ def review_queue(actor: Any, *, show: str = "waiting", page: int = 1) -> ReviewQ
     show = show if show in SHOWS else "waiting"
     pairs = results.review_pairs(run_dir())
     scope = scoped(actor, policies.REVIEW, LinkDecision.objects.all())
-    latest = _latest(scope.filter(person_id_l__in=set(pairs["person_id_l"]))) if not pairs.empty else {}
+    latest = _latest(scope) if not pairs.empty else {}
     sorted_pairs: dict[str, list[tuple[str, str, float]]] = {name: [] for name in SHOWS}
     for left, right, probability in pairs[["person_id_l", "person_id_r", "match_probability"]].itertuples(index=False):
         key = (left, right) if left <= right else (right, left)
@@ -160,7 +161,7 @@ def waiting_count(actor: Any) -> int:
     if pairs.empty:
         return 0
     scope = scoped(actor, policies.REVIEW, LinkDecision.objects.all())
-    latest = _latest(scope.filter(person_id_l__in=set(pairs["person_id_l"])))
+    latest = _latest(scope)
     return sum(
         1
         for left, right in pairs[["person_id_l", "person_id_r"]].itertuples(index=False)
@@ -258,7 +259,7 @@ def _next_waiting(actor: Any, pairs: pd.DataFrame, *, exclude: tuple[str, str]) 
     if pairs.empty:
         return None
     scope = scoped(actor, policies.REVIEW, LinkDecision.objects.all())
-    latest = _latest(scope.filter(person_id_l__in=set(pairs["person_id_l"])))
+    latest = _latest(scope)
     for left, right in pairs[["person_id_l", "person_id_r"]].itertuples(index=False):
         key = (left, right) if left <= right else (right, left)
         if key != exclude and key not in latest:
