@@ -127,9 +127,9 @@ def _measured_world(user, analytics_dir):
     from upstream.problems.models import PlanEvent, Stage
 
     plan, _team, ward, _supervisor = _world(user)
-    Area.objects.get_or_create(
-        code="E01999999", defaults={"level": AreaLevel.NEIGHBOURHOOD, "name": "Lowmarsh North", "parent": ward}
-    )
+    square = {"type": "Polygon", "coordinates": [[[-2.59, 51.44], [-2.57, 51.44], [-2.57, 51.46], [-2.59, 51.44]]]}
+    neighbourhood = {"level": AreaLevel.NEIGHBOURHOOD, "name": "Lowmarsh North", "parent": ward, "boundary": square}
+    Area.objects.get_or_create(code="E01999999", defaults=neighbourhood)
     plan.latitude, plan.longitude, plan.stage = 51.45, -2.58, Stage.RESPONSE
     plan.save()
     PlanEvent.objects.create(
@@ -168,6 +168,8 @@ def test_measures_concentration_and_the_map_of_open_plans_pass_axe(
     for path in (f"/problems/{plan.pk}/measures/", f"/problems/{plan.pk}/concentration/", f"/problems/{plan.pk}/"):
         response = page.goto(path)
         assert response.status == 200, path
+        if path.endswith("/concentration/"):
+            page.wait_for_selector("#events-map[data-map-ready=true]")
         assert_no_axe_violations(page)
     assert "records store" in page.content()
     page.goto("/problems/dashboard/")
@@ -186,6 +188,9 @@ def test_without_javascript_the_map_is_its_table_and_measured_figures_are_used(n
     assert page.locator("#table-map").is_visible()
     assert not page.locator("#plans-map-section").is_visible()
     assert plan.reference in page.locator("#table-map").inner_text()
+    page.goto(f"/problems/{plan.pk}/concentration/")
+    assert page.locator("#table-area").is_visible()
+    assert not page.locator("#events-map-section").is_visible()
     page.goto(f"/problems/{plan.pk}/measures/")
     page.get_by_role("button", name="Use these figures").click()
     page.wait_for_load_state()

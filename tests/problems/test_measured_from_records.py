@@ -142,10 +142,16 @@ def test_the_concentration_page_charts_each_table(settings, responding, officer,
     assert "account for 60.0% of the events" in tables["locations"].summary
     assert tables["victims"].rows[2][1] == 1
     assert tables["weekday"].rows[0] == ["Monday", 2]
-    page = signed_in(officer).get(f"/problems/{responding.pk}/concentration/").content.decode()
-    for key in ("locations", "victims", "offenders", "hour", "weekday", "month"):
+    assert tables["area"].rows == [["Durnover North (E01000001)", 4], ["Durnover (E05000001)", 1]]
+    client = signed_in(officer)
+    page = client.get(f"/problems/{responding.pk}/concentration/").content.decode()
+    for key in ("locations", "victims", "offenders", "hour", "weekday", "month", "area"):
         assert f'id="table-{key}"' in page
         assert f'id="chart-{key}-title"' in page
+    square = {"type": "Polygon", "coordinates": [[[-2.44, 50.71], [-2.43, 50.71], [-2.43, 50.72], [-2.44, 50.71]]]}
+    Area.objects.filter(code="E01000001").update(boundary=square)
+    collection = client.get(f"/problems/{responding.pk}/concentration.geojson").json()
+    assert [(f["properties"]["code"], f["properties"]["events"]) for f in collection["features"]] == [("E01000001", 4)]
 
 
 def test_a_partner_outside_the_plan_cannot_see_its_measures(responding, charity_caseworker, signed_in):

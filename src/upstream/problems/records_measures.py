@@ -294,6 +294,7 @@ class ConcentrationView:
     period: Period
     total_events: int
     tables: list[ChartTable]
+    area_counts: dict[str, int] = field(default_factory=dict)  # area code -> events, for the map
 
 
 def analysis_period(plan: ProblemPlan, today: dt.date) -> Period:
@@ -363,4 +364,28 @@ def _concentration(plan: ProblemPlan, today: dt.date) -> ConcentrationView | Una
             [[m, int(n)] for m, n in found.by_month.itertuples(index=False)],
         ),
     ]
-    return ConcentrationView(period=period, total_events=found.total_events, tables=charts)
+    named = {a.code: a.name for a in plan_areas(plan)}
+    area_counts = {str(code): int(n) for code, n in found.by_area.itertuples(index=False)}
+    charts.append(
+        ChartTable(
+            "area",
+            _("Events by area"),
+            [_("Area"), _("Events")],
+            [[f"{named.get(code, code)} ({code})", n] for code, n in area_counts.items()],
+        )
+    )
+    return ConcentrationView(period=period, total_events=found.total_events, tables=charts, area_counts=area_counts)
+
+
+def concentration_geojson(plan: ProblemPlan, view: ConcentrationView) -> dict[str, Any]:
+    """Returns the plan's areas that had events, with their boundaries and counts, as GeoJSON for the map."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": area.boundary,
+            "properties": {"code": area.code, "name": area.name, "events": view.area_counts[area.code]},
+        }
+        for area in plan_areas(plan)
+        if area.boundary and area.code in view.area_counts
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:plan_id>/measures/", views.plan_measures, name="measures"),
     path("<int:plan_id>/measures/use/", views.use_measures, name="measures-use"),
     path("<int:plan_id>/concentration/", views.plan_concentration, name="concentration"),
+    path("<int:plan_id>/concentration.geojson", views.concentration_geojson, name="concentration-geojson"),
     path("<int:plan_id>/sources/add/", views.source_add, name="source-add"),
     path("<int:plan_id>/findings/add/", views.finding_add, name="finding-add"),
     path("<int:plan_id>/evidence/add/", views.evidence_add, name="evidence-add"),

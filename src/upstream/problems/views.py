@@ -687,6 +687,22 @@ def plan_concentration(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def concentration_geojson(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """Returns the plan's areas with their event counts as GeoJSON, for the concentration page's map."""
+    plan = queries.find_plan(request.user, plan_id)
+    found = queries.concentration(request.user, plan)
+    collection = (
+        {"type": "FeatureCollection", "features": []}
+        if isinstance(found, records_measures.Unavailable)
+        else records_measures.concentration_geojson(plan, found)
+    )
+    response = JsonResponse(collection, content_type="application/geo+json")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _board(request: HttpRequest) -> tuple[queries.Dashboard, int | None, int | None]:
     area_id = _int(request.GET.get("area"))
     team_id = _int(request.GET.get("team"))

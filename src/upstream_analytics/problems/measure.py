@@ -206,6 +206,7 @@ class Concentration:
     by_hour: pd.DataFrame
     by_weekday: pd.DataFrame
     by_month: pd.DataFrame
+    by_area: pd.DataFrame  # area_code, events: where in the plan's areas the events happened
 
 
 def _per(con: BaseBackend, table: ibis.Table, key: str) -> pd.Series:
@@ -250,7 +251,9 @@ def concentration(
         .merge(months[["month", "events"]], how="left", on="month")
         .fillna({"events": 0})
     )
-    for frame in (by_hour, by_weekday, by_month):
+    by_area = con.execute(inside.group_by("area_code").aggregate(events=_.count().cast("int64")))
+    by_area = by_area.sort_values(["events", "area_code"], ascending=[False, True]).reset_index(drop=True)
+    for frame in (by_hour, by_weekday, by_month, by_area):
         frame["events"] = frame["events"].astype("int64")
     return Concentration(
         total_events=int(per_location.sum()),
@@ -263,4 +266,5 @@ def concentration(
         by_hour=by_hour,
         by_weekday=by_weekday,
         by_month=by_month,
+        by_area=by_area,
     )

@@ -119,6 +119,7 @@ def test_concentration_in_places_people_and_time(con, tables):
     weekdays = dict(zip(found.by_weekday["weekday"], found.by_weekday["events"], strict=True))
     assert weekdays == {0: 2, 1: 0, 2: 0, 3: 0, 4: 2, 5: 0, 6: 1}
     assert found.by_month.to_dict("records") == [{"month": "2025-01", "events": 5}]
+    assert found.by_area.to_dict("records") == [{"area_code": "A1", "events": 4}, {"area_code": "A2", "events": 1}]
 
 
 def test_policeuk_crimes_by_lsoa_and_whole_months(con, tmp_path):
