@@ -80,6 +80,13 @@ def test_a_run_calls_the_cli_pipeline_and_keeps_its_inputs_progress_and_outputs(
     assert run.summary == json.loads((cli_out / "concentration.json").read_text())
     event = AuditEvent.objects.get(tag="places:analysis:start")
     assert event.object_id == str(run.pk)
+    # A task delivered twice does the work once.
+    from upstream.places.tasks import run_analysis
+
+    finished = run.finished_at
+    assert run_analysis.call(run.pk) == "succeeded"
+    run.refresh_from_db()
+    assert run.finished_at == finished
 
 
 def test_a_run_that_cannot_start_says_what_to_import(calderdale, analyst, django_capture_on_commit_callbacks):

@@ -84,7 +84,7 @@ def latest_run_for(*, actor: Any, force: Area, level: str) -> AnalysisRun | None
 
 
 def areas_of_run(*, actor: Any, run: AnalysisRun, codes: list[str] | None = None) -> QuerySet[Area]:
-    """Returns the areas a run analysed (at its level, under its force), optionally only the codes given."""
+    """Returns the areas at a run's level the actor may see, optionally only the codes given (the run's areas)."""
     found = scoped(actor, VIEW, Area.objects.filter(level=run.level))
     if codes is not None:
         found = found.filter(code__in=codes)

@@ -236,7 +236,11 @@ def analysis_geojson(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _succeeded(request, run_id)
     rows = results.by_area(run)
     layers = {key: results.layer_values(layer, rows)["values"] for key, layer in results.LAYERS.items()}
-    areas = Area.objects.filter(code__in=list(rows), boundary__isnull=False).only("code", "name", "boundary")
+    areas = (
+        queries.areas_of_run(actor=request.user, run=run, codes=list(rows))
+        .filter(boundary__isnull=False)
+        .only("code", "name", "boundary")
+    )
     features = []
     for area in areas.order_by("code"):
         row = rows[area.code]
