@@ -14,6 +14,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from ibis.backends import BaseBackend
 
 from upstream_analytics import engine as engines
@@ -143,8 +145,9 @@ def compute(
     inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "held_involvements")
     asserted = rules.asserted_parents(inputs.relationships, inputs.resolved)
     partner_pairs = rules.partners(inputs.relationships, inputs.involvements, inputs.resolved)
+    children = hold(rules.children_in_window(facts, ruleset, window), "held_children")
     family = rules.family_pairs(inputs.relationships, inputs.involvements, inputs.resolved)
-    pairs = hold(rules.household_pairs(inputs.households, ruleset, family), "held_pairs")
+    pairs = hold(rules.household_pairs(inputs.households, ruleset, family, children), "held_pairs")
     parents = hold(
         rules.carers(asserted, partner_pairs, inputs.households, facts, ruleset, pairs=pairs), "held_parents"
     )
@@ -152,10 +155,18 @@ def compute(
         rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window, hold, pairs=pairs), "held_aces"
     )
     flags = rules.flag_evidence(inv, facts, aces, ruleset, window)
-    std = standardise.standardise_locations(inputs.locations).select("location_id", "place_key")
-    places = std.join(inputs.locations.select("location_id", "address_line", "postcode", "area_code"), "location_id")
+    # Only the locations of events in the window are normalised (the step is regular expressions per row).
+    ev = inputs.events
+    used = ev.filter(
+        (ev.occurred_at.cast("date") > ibis.date(window.start))
+        & (ev.occurred_at.cast("date") <= ibis.date(window.as_of))
+    ).select("location_id")
+    located = inputs.locations.semi_join(used, "location_id")
+    std = standardise.standardise_locations(located).select("location_id", "place_key")
+    places = std.join(located.select("location_id", "address_line", "postcode", "area_code"), "location_id")
     return {
-        "facts": facts,
+        # Every output reads the facts of children only (the triggers' dates of birth, the disparity report).
+        "facts": children,
         "aces": aces,
         "flags": flags,
         "repeat_victims": repeats.repeat_victim_events(inv, ruleset, window),
@@ -318,7 +329,7 @@ def run(
     evidence = pd.concat([frames["aces"], frames["flags"]], ignore_index=True)
     evidence = evidence.sort_values(list(rules.EVIDENCE_COLUMNS), na_position="first").reset_index(drop=True)
     if resolved is None:
-        resolved = con.execute(inputs.resolved)
+        resolved = con.execute(inputs.resolved.order_by("person_id"))
     triggers = summarise_triggers(evidence, frames["facts"], resolved, ruleset)
     return Outputs(
         evidence=evidence,
@@ -328,7 +339,9 @@ def run(
         frequent_missing=summarise_missing(frames["frequent_missing"]),
         repeat_locations=summarise_locations(frames["locations"], ruleset),
         disparity=disparity.report(frames["facts"], triggers, ruleset, window),
-        resolved=resolved.sort_values("person_id")[["person_id", "resolved_person_id"]],
+        resolved=(resolved if resolved["person_id"].is_monotonic_increasing else resolved.sort_values("person_id"))[
+            ["person_id", "resolved_person_id"]
+        ].reset_index(drop=True),
         seconds=seconds,
     )
 
@@ -336,7 +349,7 @@ def run(
 def write(outputs: Outputs, out: Path) -> None:
     """Writes the output contract's CSV files (and the evidence and disparity reports) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    outputs.resolved.to_csv(out / "people_resolved.csv", index=False)
+    _write_text_csv(outputs.resolved, out / "people_resolved.csv")
     outputs.triggers.to_csv(out / "triggers.csv", index=False)
     outputs.evidence.to_csv(out / "evidence.csv", index=False)
     outputs.repeat_victims.to_csv(out / "repeat_victims.csv", index=False)
@@ -344,6 +357,26 @@ def write(outputs: Outputs, out: Path) -> None:
     outputs.frequent_missing.to_csv(out / "frequent_missing.csv", index=False)
     outputs.repeat_locations.to_csv(out / "repeat_locations.csv", index=False)
     outputs.disparity.to_csv(out / "disparity.csv", index=False)
+
+
+def _write_text_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Writes a frame of text columns as CSV, byte for byte as pandas would, but faster where it can.
+
+    Arrow's writer takes a second for the 1M tier's 1.9 million rows where pandas takes many; it can leave
+    values unquoted only when none holds a comma, quote or line break, so otherwise pandas writes the file.
+    """
+    table = pa.Table.from_pandas(
+        frame, schema=pa.schema([(c, pa.string()) for c in frame.columns]), preserve_index=False
+    )
+    plain = table.num_rows > 0 and all(
+        col.null_count == 0 and not pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py() for col in table.columns
+    )
+    if not plain:
+        frame.to_csv(path, index=False)
+        return
+    with path.open("wb") as handle:
+        handle.write((",".join(frame.columns) + "\n").encode())  # Arrow quotes a header whatever the style
+        pacsv.write_csv(table, handle, write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
 
 def run_from_store(

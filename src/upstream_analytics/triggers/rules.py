@@ -106,6 +106,18 @@ def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> i
     return facts
 
 
+def children_in_window(facts: ir.Table, rules: RuleSet, window: Window) -> ir.Table:
+    """Returns the facts of people who were children at some time in the window.
+
+    That is, born by its end and under the child age at its start: the only people any rule scores, and the
+    disparity report's population.
+    """
+    start = window.start.year * 10000 + window.start.month * 100 + window.start.day
+    end = window.as_of.year * 10000 + window.as_of.month * 100 + window.as_of.day
+    dob = facts.dob_ymd
+    return facts.filter(dob.notnull() & (dob <= end) & ((start - dob) < rules.number("child_age") * 10000))
+
+
 def involvement_facts(events: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
     """Returns every involvement with its resolved person and its event's day, codes, flags and outcome."""
     ev = events.select(
@@ -151,7 +163,9 @@ def _child_on_day(rows: ir.Table, facts: ir.Table, who: str, rules: RuleSet) -> 
     return kept.drop("_cid", "_cdob")
 
 
-def household_pairs(households: ir.Table, rules: RuleSet, family: ir.Table | None = None) -> ir.Table:
+def household_pairs(
+    households: ir.Table, rules: RuleSet, family: ir.Table | None = None, children: ir.Table | None = None
+) -> ir.Table:
     """Returns (child, member, lo, hi): two people of one household and the days the member lived there.
 
     A stay's ends are the first and last events that record it, widened by the rule set's tolerance; an open
@@ -159,6 +173,9 @@ def household_pairs(households: ir.Table, rules: RuleSet, family: ir.Table | Non
     (:func:`family_pairs`) are added, with no end, when the linkage never put the two in one household: a
     family's records often keep an old address after a move, or none at all, so their addresses disagree.
     A parent the linkage did place in the child's household keeps that stay (one who moved out stops counting).
+    `children` (resolved_person_id), when given, limits the child side to those people: every rule asks for a
+    child, so pairs whose "child" was an adult all through the window are never read (and at the 1M tier they
+    are most of the pairs).
     """
     tol = rules.number("stay_tolerance_days")
     h = households.mutate(
@@ -167,6 +184,10 @@ def household_pairs(households: ir.Table, rules: RuleSet, family: ir.Table | Non
     )
     h = h.mutate(lo=h.lo.fill_null(_NEVER_LOW), hi=h.hi.fill_null(_NEVER_HIGH))
     c = h.select(child="resolved_person_id", household_id="household_id")
+    if children is not None:
+        kids = children.select(child="resolved_person_id")
+        c = c.semi_join(kids, "child")
+        family = family.semi_join(kids, "child") if family is not None else None
     m = h.select(member="resolved_person_id", household_id="household_id", lo="lo", hi="hi")
     pairs = c.join(m, "household_id")
     pairs = pairs.filter(pairs.child != pairs.member)
