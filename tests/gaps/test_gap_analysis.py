@@ -221,3 +221,10 @@ def test_the_demo_search_log_finds_nothing_where_the_directory_has_gaps(commissi
     report = queries.compute(commissioner, queries.Filters())
     assert report.search_total == demo.SEARCHES
     assert "gambling support" in [words for words, _count in report.zero_terms]
+
+
+def test_with_nothing_loaded_the_page_still_answers(client, commissioner):
+    sign_in(client, commissioner)
+    response = client.get(reverse("gaps:index"), {"area": "nowhere", "need": "not-a-need"})
+    assert response.status_code == 200
+    assert "Showing the whole force area." in response.content.decode()
