@@ -8,10 +8,15 @@ class GapsConfig(AppConfig):
     verbose_name = _("Gap analysis")
 
     def ready(self) -> None:
-        """Declares who may see the gap analysis and puts it on the home page."""
-        from upstream.core import home
+        """Declares who may see the gap analysis and puts it in the navigation and on the home page."""
+        from upstream.core import home, navigation
         from upstream.gaps import policies
 
+        navigation.register(
+            navigation.Section(
+                label=_("Gaps"), url_name="gaps:index", action=policies.GAPS_VIEW, order=64, active_prefix="/gaps/"
+            )
+        )
         home.register(
             home.Panel(
                 title=_("Gaps in support"),
