@@ -7,9 +7,12 @@ show how far it has got. Results go to ``RUNS_DIR/places/<run id>/`` beside the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,14 @@ def _write_harm_weights(out: Path, weights: dict[str, float]) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def quiet_engine_deprecations() -> Iterator[None]:
+    """Hides DuckDB 2's deprecation notice raised through Ibis 12 (theirs, not ours) while an analysis runs."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="fetch_arrow_table", category=DeprecationWarning)
+        yield
+
+
 def execute_run(run: AnalysisRun) -> AnalysisRun:
     """Runs one queued analysis to the end, keeping its progress, timings, outputs or error on the run."""
     from upstream.places.cli.analyse import build_request
@@ -81,7 +92,8 @@ def execute_run(run: AnalysisRun) -> AnalysisRun:
             request.harm_weights = dict(run.harm_weights)
             request.harm_weights_path = _write_harm_weights(out, run.harm_weights)
         progress("Areas read")
-        manifest = run_pipeline(connect("duckdb"), request, progress)
+        with quiet_engine_deprecations():
+            manifest = run_pipeline(connect("duckdb"), request, progress)
     except (CommandError, AnalysisInputError, ValueError) as exc:
         run.status, run.error = RunStatus.FAILED, str(exc)
         run.message = "The analysis could not run"
