@@ -132,6 +132,7 @@ def test_refer_from_a_person_and_the_eligibility_questions_have_no_accessibility
     person = world["referral"].person
     submit_sign_in(browser_page, world["officer"].username)
     browser_page.goto(f"/people/{person.pk}/")
+    assert_no_axe_violations(browser_page)
     browser_page.get_by_role("link", name="Refer this person to a service or programme").click()
     browser_page.wait_for_load_state()
     assert "/referrals/refer/" in browser_page.url
