@@ -36,7 +36,7 @@ def test_a_match_joins_records_the_model_kept_apart():
     clusters, links = decisions.apply(IDS, PAIRS, _decided(("e", "a", "match")), threshold=0.9)
     assert len(set(_groups(clusters).values())) == 1
     reviewer = links[links["source"] == "reviewer"]
-    assert reviewer[["person_id_l", "person_id_r"]].values.tolist() == [["a", "e"]]  # ordered smaller first
+    assert reviewer[["person_id_l", "person_id_r"]].to_numpy().tolist() == [["a", "e"]]  # ordered smaller first
 
 
 def test_a_non_match_keeps_two_records_apart_even_through_a_third():
@@ -47,7 +47,7 @@ def test_a_non_match_keeps_two_records_apart_even_through_a_third():
     assert groups["a"] == groups["c"] == "a"
     assert groups["b"] == "b"
     assert groups["d"] == groups["e"] == "d"  # untouched groups keep the model's answer
-    assert ["b", "c"] not in links[["person_id_l", "person_id_r"]].values.tolist()
+    assert ["b", "c"] not in links[["person_id_l", "person_id_r"]].to_numpy().tolist()
 
 
 def test_a_non_match_cuts_a_direct_model_link():
