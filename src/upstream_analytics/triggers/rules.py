@@ -67,6 +67,14 @@ def _in(column: ir.Value, codes: list[str]) -> ir.BooleanValue:
     return column.isin(codes) if codes else ibis.literal(value=False)
 
 
+_COUNT_WIDTH = 10  # digits of a count in a sortable key; no person holds 10¹⁰ records
+
+
+def _descending(count: ir.IntegerValue) -> ir.StringValue:
+    """Returns a count as fixed-width text that sorts the largest first ("0000000005" for 9,999,999,994)."""
+    return (ibis.literal(10**_COUNT_WIDTH - 1, "int64") - count).cast("string").lpad(_COUNT_WIDTH, "0")
+
+
 def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> ir.Table:
     """Returns one row per resolved person: date of birth (YYYYMMDD and text), sex, ethnicity and area.
 
@@ -85,23 +93,19 @@ def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> i
     facts = rec.select("resolved_person_id").distinct()
     dated = rec.filter(rec.dob_text.notnull())
     counts = dated.group_by("resolved_person_id", "dob_text", "dob_precision").aggregate(n=ibis._.count())
-    order = ibis.window(
-        group_by=counts.resolved_person_id, order_by=[counts.dob_precision, ibis.desc(counts.n), counts.dob_text]
-    )
-    best = counts.mutate(rank=ibis.row_number().over(order))
-    best = best.filter(best["rank"] == 0).select(
-        "resolved_person_id",
-        date_of_birth="dob_text",
-        dob_ymd=best.dob_text.replace("-", "").cast("int64"),
-    )
+    # The first by (precision, most records, the date itself) is the smallest of one sortable text key: a
+    # group-by minimum instead of a window rank, which is several times cheaper on millions of records.
+    key = counts.dob_precision.cast("string") + _descending(counts.n) + counts.dob_text
+    best = counts.group_by("resolved_person_id").aggregate(_key=key.min())
+    best_text = best._key.substr(1 + _COUNT_WIDTH)
+    best = best.select("resolved_person_id", date_of_birth=best_text, dob_ymd=best_text.replace("-", "").cast("int64"))
     facts = facts.left_join(best, "resolved_person_id").select(facts.resolved_person_id, "date_of_birth", "dob_ymd")
     areas = rec.join(locations.select("location_id", "area_code"), rec.address_location_id == locations.location_id)
     for column, table in (("sex", rec), ("ethnicity", rec), ("area_code", areas)):
         valued = table.filter(table[column].notnull() & (table[column].cast("string") != ""))
         n = valued.group_by("resolved_person_id", column).aggregate(n=ibis._.count())
-        w = ibis.window(group_by=n.resolved_person_id, order_by=[ibis.desc(n.n), n[column]])
-        top = n.mutate(rank=ibis.row_number().over(w))
-        top = top.filter(top["rank"] == 0).select("resolved_person_id", column)
+        top = n.group_by("resolved_person_id").aggregate(_key=(_descending(n.n) + n[column].cast("string")).min())
+        top = top.select("resolved_person_id", **{column: top._key.substr(_COUNT_WIDTH)})
         facts = facts.left_join(top, "resolved_person_id").select(facts, top[column])
     return facts
 
