@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")]
+pytestmark = pytest.mark.browser
 
 
 def _helpers():

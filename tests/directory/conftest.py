@@ -31,7 +31,7 @@ def examples_dir(hsds_dir: Path) -> Path:
 
 @pytest.fixture
 def signed_in(client):
-    """Returns a function that signs a user in past both factors (django-otp's session key), as the middleware expects."""
+    """Returns a function that signs a user in past both factors (django-otp's session key), as the middleware does."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -19,7 +19,6 @@ def build(seed):
     return run_demo(DemoContext(seed=seed), steps=[s for s in discover_steps() if s.name in STEPS])
 
 
-@pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")  # the places demo step, not ours
 def test_the_demo_fills_the_coordinators_queues_once():
     build(3)
     coordinator = User.objects.get(username="demo-coordinator")

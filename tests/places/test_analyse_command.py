@@ -14,8 +14,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from places_data import CALDERDALE_LSOAS
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 POLICEUK = "/work/shared/data/policeuk/2017-07-west-yorkshire-street.csv.gz"
 IMD = "/work/shared/data/imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"
 POPULATION = "/work/shared/data/imd/File_6_-_IoD2019_Population_Denominators.csv.gz"

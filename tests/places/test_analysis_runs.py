@@ -16,8 +16,6 @@ from upstream.core.models import AuditEvent
 from upstream.places import services
 from upstream.places.models import AnalysisRun, Area, PrioritySet, RunStatus
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 POLICEUK = "/work/shared/data/policeuk/2017-07-west-yorkshire-street.csv.gz"
 IMD = "/work/shared/data/imd/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"
 POPULATION = "/work/shared/data/imd/File_6_-_IoD2019_Population_Denominators.csv.gz"

@@ -5,10 +5,6 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
-import pytest
-
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 
 def places_step(seed=2026):
     from upstream.demo.registry import DemoContext, discover_steps, run_demo
@@ -29,7 +25,7 @@ def test_the_demo_seeds_one_finished_analysis_with_a_pattern_to_find(db):
     assert (run.status, run.level, (run.first_month, run.last_month)) == (RunStatus.SUCCEEDED, "lsoa", DEMO_PERIOD)
     assert run.manifest["notes"][0] == DEMO_HARM_NOTE
     assert len(run.manifest["months_stored"]) == 15
-    assert 0.1 < run.summary["gini"] < 0.9  # noqa: PLR2004 - concentrated, but not all in one place
+    assert 0.1 < run.summary["gini"] < 0.9
     assert run.summary["unlocated"] > 0
     with (run_folder(run) / "hotspots.csv").open() as handle:
         classes = Counter(r["class"] for r in csv.DictReader(handle))
@@ -49,9 +45,7 @@ def test_the_demo_keeps_real_deprivation_rows(db, settings):
 
     from upstream_analytics.places.store import read_deprivation, write_deprivation
 
-    real = pd.DataFrame(
-        {"lsoa_code": ["E01000001"], "imd_rank": pd.array([5], dtype="Int64"), "n_ranked": [32844]}
-    )
+    real = pd.DataFrame({"lsoa_code": ["E01000001"], "imd_rank": pd.array([5], dtype="Int64"), "n_ranked": [32844]})
     write_deprivation(settings.ANALYTICS_DIR, real)
     places_step()
     stored = read_deprivation(settings.ANALYTICS_DIR)

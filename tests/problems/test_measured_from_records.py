@@ -14,7 +14,7 @@ from upstream.problems import queries, records_measures, services
 from upstream.problems.models import PlanEvent, Stage
 
 # DuckDB 2 warns through Ibis 12 about a renamed Arrow method; it is theirs, not ours.
-pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")]
+pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 1)
 
 

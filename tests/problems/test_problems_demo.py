@@ -9,7 +9,7 @@ from upstream.problems import gates, rubric
 from upstream.problems.models import Action, PlanPartner, ProblemPlan, Stage
 
 # The demo runs the places analysis too, on DuckDB 2, which warns through Ibis 12 about a renamed Arrow method.
-pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")]
+pytestmark = pytest.mark.django_db
 
 
 def build(seed):

@@ -14,8 +14,6 @@ from upstream.core.roles import Role
 from upstream.records import services
 from upstream.records.models import Decision, LinkDecision, LinkRun, RunStatus
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 
 def _pair(review_pairs, index=0):
     row = review_pairs.iloc[index]

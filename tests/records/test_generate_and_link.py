@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 # Ibis 12 reads Parquet through a DuckDB call that DuckDB 2 marks deprecated; theirs, not ours.
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 
 @pytest.mark.django_db  # the run is recorded, and reviewers' decisions are read, in the database

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from upstream.records import services
 from upstream.records.models import Decision, LinkRun, RunStatus
 
-pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")]
+pytestmark = pytest.mark.spark
 
 
 def _read(folder, name):

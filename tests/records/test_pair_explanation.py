@@ -8,8 +8,6 @@ import pytest
 
 from upstream_analytics.linkage import explain
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 
 def test_the_explanation_reproduces_the_runs_probability_and_its_weights_add_up(linked, review_pairs):
     for row in review_pairs.head(3).itertuples(index=False):

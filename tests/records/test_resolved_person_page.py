@@ -13,8 +13,6 @@ from upstream.core.models import AuditEvent
 from upstream.core.roles import Role
 from upstream.records.models import Decision, DecisionSource, LinkDecision
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 
 @pytest.fixture
 def group(linked):

@@ -8,7 +8,7 @@ from upstream.demo.registry import DemoContext, discover_steps, run_demo
 from upstream.referrals.models import Enrolment, Programme, Referral, ReferralEvent, Status
 
 # The demo runs the places analysis too, on DuckDB 2, which warns through Ibis 12 about a renamed Arrow method.
-pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")]
+pytestmark = pytest.mark.django_db
 
 
 def build(seed):

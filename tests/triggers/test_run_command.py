@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from upstream_analytics.triggers.ruleset import shipped_path
 
-pytestmark = [pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 _spec = importlib.util.spec_from_file_location(
     "triggers_fixtures", Path(__file__).parents[1] / "analytics" / "triggers" / "triggers_fixtures.py"

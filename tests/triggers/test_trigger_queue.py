@@ -15,7 +15,7 @@ from upstream.core.policy import PermissionDenied
 from upstream.triggers import queries, services
 from upstream.triggers.models import DemandEntry, DemandKind, Level, RunStatus, Trigger, TriggerRun, TriggerStatus
 
-pytestmark = [pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 AS_OF = dt.date(2025, 12, 31)
 

@@ -16,7 +16,7 @@ from upstream.referrals.models import Programme, SourceKind, Status
 from upstream.triggers import services
 from upstream.triggers.models import Trigger, TriggerStatus
 
-pytestmark = [pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

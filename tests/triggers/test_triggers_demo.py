@@ -7,7 +7,7 @@ import pytest
 from upstream.demo.registry import DemoContext, discover_steps, run_demo
 from upstream.triggers.models import DemandEntry, Level, Trigger, TriggerRun, TriggerStatus
 
-pytestmark = [pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 STEPS = {"upstream.places.demo", "upstream.demo.organisations", "upstream.triggers.demo"}
 

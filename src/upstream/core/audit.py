@@ -122,6 +122,7 @@ class AuditTag(StrEnum):
     RECORDS_LINK_RUN = "records:link:run"
     RECORDS_HISTORY_VIEW = "records:history:view"
 
+
 TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.ACCOUNTS_USER_SIGN_IN: Operation.SECURITY,
     AuditTag.ACCOUNTS_USER_SIGN_IN_FAILED: Operation.SECURITY,

@@ -10,7 +10,6 @@ from upstream_analytics.engine import to_sorted_records
 from upstream_analytics.places import aggregate
 
 # DuckDB 2 warns through Ibis 12 about a renamed Arrow method; it is theirs, not ours.
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 ASB = "Anti-social behaviour"
 ROWS = [

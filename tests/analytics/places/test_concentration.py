@@ -17,8 +17,6 @@ from upstream_analytics.places.concentration import concentration, gini, outweig
 from upstream_analytics.places.policeuk import read_street_csv
 from upstream_analytics.places.store import CrimeStore
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 
 def test_equal_counts_have_a_gini_of_zero():
     assert gini(np.array([5, 5, 5, 5])) == pytest.approx(0.0)

@@ -10,8 +10,6 @@ import pytest
 from upstream_analytics.engine import to_sorted_records
 from upstream_analytics.places import aggregate
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 LOOKUP = pd.DataFrame({"lsoa_code": ["L1", "L2", "L3"], "area_code": ["W1", "W1", "W2"]})
 LOCATIONS = pd.DataFrame(
     {

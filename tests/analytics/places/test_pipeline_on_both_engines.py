@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 from places_fixtures import crime, store_crimes
 from shapely.geometry import box
 
 from upstream_analytics.places.pipeline import AnalysisRequest, run
-
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 
 def test_the_analysis_is_the_same_on_both_engines(con, tmp_path):

@@ -14,8 +14,6 @@ from upstream_analytics.places.store import CrimeStore
 from upstream_analytics.problems import measure
 from upstream_analytics.problems.measure import Period
 
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
 BEFORE = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 AFTER = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 LOCATIONS = [("L1", "A1"), ("L2", "A1"), ("L3", "A2"), ("L4", "B1")]
