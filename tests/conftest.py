@@ -44,6 +44,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _english_first():
+    """Starts each test in English: a Welsh page a previous test opened leaves its language on the thread."""
+    from django.utils import translation
+
+    translation.activate("en-gb")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(tmp_path, settings):
     """Gives each test its own data folder, so runs and analytics outputs never mix."""
     settings.DATA_DIR = tmp_path / "data"

@@ -102,3 +102,10 @@ def test_sending_is_rate_limited(client, services):
     assert refused.status_code == 429
     assert "Try again later" in refused.content.decode()
     assert len(mail.outbox) == 5
+
+
+def test_opening_the_send_address_directly_goes_back_to_the_form_and_sends_nothing(client, services):
+    response = client.get("/directory/list/send/?q=advice")
+    assert response.status_code == 302
+    assert response["Location"] == "/directory/list/?q=advice#email"
+    assert mail.outbox == []

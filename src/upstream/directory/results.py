@@ -207,9 +207,11 @@ def print_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def send_list(request: HttpRequest) -> HttpResponse:
     """Emails the list to the address given; the address is not stored or logged anywhere."""
+    if request.method == "GET":  # a bookmarked or reloaded send address: back to the form, nothing sent
+        return HttpResponseRedirect(reverse("directory:print-list") + "?" + request.GET.urlencode() + "#email")
     context, status = _list_context(request)
     form = SendListForm(request.POST)
     context["send_form"] = form
