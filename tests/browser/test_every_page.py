@@ -43,6 +43,9 @@ def test_every_page_a_role_can_open_has_no_axe_violations(browser_page, sign_in,
         sign_in(page, role)
     opened = []
     for path in _pages():
+        # Actions that take only POST answer 405 with no body, which Chromium refuses to load: not pages.
+        if page.request.get(path, max_redirects=0).status == 405:
+            continue
         response = page.goto(path)
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
