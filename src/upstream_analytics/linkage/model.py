@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,7 +192,9 @@ def _register(api: Any, engine: str, records: pd.DataFrame) -> Any:
 
         spark = spark_session()
         sdf = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
-        return api.register(sdf, table_name="person_records")
+        # One Spark session serves every run in the process, and Splink refuses a table name already in its
+        # catalog: each run registers its records under a name of its own.
+        return api.register(sdf, table_name=f"person_records_{uuid.uuid4().hex}")
     return api.register(frame, table_name="person_records")
 
 
