@@ -14,7 +14,6 @@ STEPS = {"upstream.places.demo", "upstream.demo.organisations", "upstream.trigge
 
 def _demo():
     context = DemoContext(seed=2026)
-    context.data["triggers_demo"] = context.data["records_demo"] = True
     return run_demo(context, steps=[s for s in discover_steps() if s.name in STEPS])
 
 

@@ -41,6 +41,9 @@ class DemoContext:
     users: dict[str, Any] = field(default_factory=dict)  # by role value: "officer", "analyst" …
     data: dict[str, Any] = field(default_factory=dict)  # anything else a later step may want
     progress: Callable[[str, int, int], None] | None = None  # (label, done, total)
+    # The records store (generate, import and link an extract) takes a minute or two on a small machine;
+    # `upstream demo --without-records` leaves it, and the steps built on it, out.
+    with_records: bool = True
 
     def random(self, name: str) -> random.Random:
         """Returns a random generator for one purpose, the same for the same seed and name.

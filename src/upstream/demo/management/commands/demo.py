@@ -31,6 +31,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Put the demo users' documented passwords back if someone changed them.",
         )
+        parser.add_argument(
+            "--without-records",
+            action="store_true",
+            help=(
+                "Leave out the records store (a generated police extract, imported and linked: a minute or two "
+                "on a small machine) and what is built on it: the trigger queue and the linkage review."
+            ),
+        )
 
     def handle(self, *_args: Any, **options: Any) -> None:
         seed: int = options["seed"]
@@ -51,7 +59,7 @@ class Command(BaseCommand):
                 last_reported[label] = done
                 self.stdout.write(f"  {label}: {done} of {total}")
 
-        context = DemoContext(seed=seed, progress=progress)
+        context = DemoContext(seed=seed, progress=progress, with_records=not options["without_records"])
         context.data["reset_passwords"] = options["reset_passwords"]
         try:
             results = run_demo(context, on_step=on_step)
