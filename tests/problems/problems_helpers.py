@@ -99,17 +99,26 @@ def sign_in(client, user):
 # --- a hand-made records store for the measures worked out from data ------------------------------------
 
 STORE_LOCATIONS = [("L1", "E01000001"), ("L2", "E01000001"), ("L3", "E05000001"), ("L4", "E01000002")]
+# (id, type, when, location, category, offence code, flags). E1-E10 are youth disorder (the default plan's
+# kind); E11-E15 are burglary, a drugs incident and domestic violence in the same places and periods, which a
+# youth disorder plan must not count.
 STORE_EVENTS = [
-    ("E1", "CALL", "2025-01-05 22:00", "L1"),
-    ("E2", "CALL", "2025-01-06 22:30", "L1"),
-    ("E3", "CRIME", "2025-01-10 14:00", "L2"),
-    ("E4", "CALL", "2025-01-20 23:00", "L3"),
-    ("E5", "CUSTODY", "2025-01-21 10:00", "L1"),
-    ("E6", "CALL", "2025-02-10 10:00", "L1"),
-    ("E7", "CALL", "2025-03-02 21:00", "L1"),
-    ("E8", "CRIME", "2025-03-15 12:00", "L4"),
-    ("E9", "INCIDENT", "2025-03-31 23:59", "L2"),
-    ("E10", "CALL", "2025-01-31 23:59", "L1"),
+    ("E1", "CALL", "2025-01-05 22:00", "L1", "ASB - youths gathering", "", ""),
+    ("E2", "CALL", "2025-01-06 22:30", "L1", "ASB nuisance", "", "ALCOHOL"),
+    ("E3", "CRIME", "2025-01-10 14:00", "L2", "Crime", "9A", ""),
+    ("E4", "CALL", "2025-01-20 23:00", "L3", "Youths causing annoyance", "", ""),
+    ("E5", "CUSTODY", "2025-01-21 10:00", "L1", "Custody", "", ""),
+    ("E6", "CALL", "2025-02-10 10:00", "L1", "ASB", "", ""),
+    ("E7", "CALL", "2025-03-02 21:00", "L1", "Anti-social behaviour", "", ""),
+    ("E8", "CRIME", "2025-03-15 12:00", "L4", "Crime", "9B", ""),
+    ("E9", "INCIDENT", "2025-03-31 23:59", "L2", "Disorder", "", ""),
+    ("E10", "CALL", "2025-01-31 23:59", "L1", "asb", "", ""),
+    ("E11", "CALL", "2025-01-08 03:00", "L1", "Burglary in progress", "", ""),
+    ("E12", "CRIME", "2025-01-12 02:00", "L2", "Crime", "28E", ""),
+    ("E13", "CRIME", "2025-03-10 04:00", "L1", "Crime", "28F", ""),
+    ("E14", "CRIME", "2025-03-20 04:00", "L4", "Crime", "30C", ""),
+    ("E15", "INCIDENT", "2025-01-15 18:00", "L2", "Concern for welfare", "", "DRUGS"),
+    ("E16", "CRIME", "2025-01-16 20:00", "L2", "Domestic abuse crime", "8N", "DA"),
 ]
 STORE_INVOLVEMENTS = [
     ("E1", "P1", "VICTIM"),
@@ -137,6 +146,9 @@ def write_records_store(analytics_dir):
         "event_type": [e[1] for e in STORE_EVENTS],
         "occurred_at": pa.array([pd.Timestamp(e[2]) for e in STORE_EVENTS], type=pa.timestamp("us")),
         "location_id": [e[3] for e in STORE_EVENTS],
+        "category": [e[4] for e in STORE_EVENTS],
+        "offence_code": [e[5] or None for e in STORE_EVENTS],
+        "flags": [e[6] or None for e in STORE_EVENTS],
     }
     pq.write_table(pa.table(events), folder / "events.parquet")
     involvements = {
@@ -149,16 +161,17 @@ def write_records_store(analytics_dir):
 
 
 def write_policeuk(analytics_dir, rows):
-    """Writes police.uk crimes, given as (month, LSOA code) pairs, as the imported crime store."""
+    """Writes police.uk crimes, given as (month, LSOA code) or (month, LSOA code, crime type), as the store."""
     import pandas as pd
 
     from upstream_analytics.places.policeuk import CRIME_SCHEMA
     from upstream_analytics.places.store import CrimeStore
 
     frames = {}
-    for month, lsoa in rows:
+    for month, lsoa, *kind in rows:
         row = dict.fromkeys(CRIME_SCHEMA.names, "")
-        row.update(month=month, lsoa_code=lsoa, force_key="wessex", reported_by_key="wessex", crime_type="Burglary")
+        crime_type = kind[0] if kind else "Public order"
+        row.update(month=month, lsoa_code=lsoa, force_key="wessex", reported_by_key="wessex", crime_type=crime_type)
         row.update(longitude=None, latitude=None)
         frames.setdefault(("wessex", month), []).append(row)
     CrimeStore(analytics_dir).replace({key: pd.DataFrame(value) for key, value in frames.items()})

@@ -8,8 +8,11 @@ plan's baseline period when it has one, otherwise the 26 weeks before the respon
 days from the day the plan reached the response stage, cut at yesterday while it is still running.
 **From what**: the force's records store (calls, incidents and crimes at locations in the areas); where the
 force has no records imported, the police.uk street-level crimes already imported by places, counted by
-LSOA and whole months. The comparison area and the surrounding areas (the plan area's neighbours under the
-same parent, for displacement) are counted the same way.
+LSOA and whole months. **Which events**: only those of the plan's kind of problem, as
+``upstream_analytics.problems.categories`` maps it to police.uk crime types and to the records store's
+offence codes, categories and flags (a burglary plan counts burglary); the kind "other" counts every event.
+The comparison area and the surrounding areas (the plan area's neighbours under the same parent, for
+displacement) are counted the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +37,7 @@ from upstream.problems.measures import Change, change
 from upstream.problems.models import PlanEvent, ProblemPlan, Stage
 from upstream_analytics import engine
 from upstream_analytics.places.store import CrimeStore
-from upstream_analytics.problems import measure
+from upstream_analytics.problems import categories, measure
 from upstream_analytics.problems.measure import Period
 
 DEFAULT_BEFORE_DAYS = 182
@@ -82,6 +86,11 @@ class AutomaticMeasure:
     comparison: tuple[int, int] | None = None
     surrounding_names: list[str] = field(default_factory=list)
     surrounding: tuple[int, int] | None = None
+    # Which events were counted (the plan's kind of problem), in words, and whether that narrowed the count.
+    counted_text: str = ""
+    scoped: bool = False
+    # Every event in the plan's areas over the same periods, whatever its kind (only when scoped), for context.
+    every_kind: tuple[int, int] | None = None
 
     @property
     def with_comparison(self) -> Change | None:
@@ -166,7 +175,11 @@ def _cache_key(plan: ProblemPlan, kind: str, today: dt.date) -> str:
     crimes = CrimeStore(settings.ANALYTICS_DIR).current()
     store = hashlib.sha256(str(settings.ANALYTICS_DIR).encode()).hexdigest()[:12]
     crime_version = crimes.name if crimes else "-"
-    return f"problems:{kind}:{store}:{plan.pk}:{plan.version}:{records}:{crime_version}:{today.isoformat()}"
+    scopes = categories.SCOPES_VERSION
+    return (
+        f"problems:{kind}:{store}:{plan.pk}:{plan.version}:{plan.problem_type}:{scopes}:{records}:{crime_version}:"
+        f"{today.isoformat()}"
+    )
 
 
 @contextlib.contextmanager
@@ -193,6 +206,40 @@ def automatic_measure(plan: ProblemPlan, *, today: dt.date | None = None) -> Aut
     return found
 
 
+def counted_text(plan: ProblemPlan, scope: categories.EventScope | None, method: str) -> str:
+    """Returns, in words, which events the plan's measure counts (its kind of problem, as categories maps it)."""
+    kind = plan.get_problem_type_display()
+    if scope is None:
+        if method == POLICEUK:
+            return _("Every police.uk crime type, anti-social behaviour included: the kind of problem is %(kind)s.") % {
+                "kind": kind
+            }
+        return _(
+            "Every call, incident and recorded crime: the kind of problem is %(kind)s. Choose a kind in the "
+            "scanning stage to count only its events."
+        ) % {"kind": kind}
+    if method == POLICEUK:
+        return _("Only police.uk crime types for %(kind)s: %(types)s.") % {
+            "kind": kind,
+            "types": ", ".join(scope.policeuk_types),
+        }
+    parts = []
+    crime_types = scope.crime_categories
+    if crime_types or scope.extra_offence_codes:
+        named = ", ".join([*crime_types, *scope.extra_offence_codes])
+        parts.append(_("recorded crimes whose Home Office offence code is in %(types)s") % {"types": named})
+    parts.append(
+        _("calls and incidents (and crimes without an offence code) whose category names %(words)s")
+        % {"words": ", ".join(f"\u201c{w}\u201d" for w in scope.keywords)}
+    )
+    if scope.flags:
+        parts.append(_("calls and incidents flagged %(flags)s") % {"flags": ", ".join(scope.flags)})
+    text = _("Only the events of %(kind)s: %(parts)s.") % {"kind": kind, "parts": "; ".join(parts)}
+    if scope.exclude_flags:
+        text += " " + _("Events flagged %(flags)s are left out.") % {"flags": ", ".join(scope.exclude_flags)}
+    return text
+
+
 def _automatic_measure(  # noqa: C901 - two sources of data, each with its own refusal, read in one place
     plan: ProblemPlan, today: dt.date
 ) -> AutomaticMeasure | Unavailable:
@@ -200,6 +247,7 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
     if isinstance(timing, Unavailable):
         return timing
     before, after, partial = timing
+    scope = categories.scope_for(plan.problem_type)
     areas = plan_areas(plan)
     comparison_areas = _with_descendants([plan.comparison_area]) if plan.comparison_area else []
     surrounding = _with_descendants(surrounding_areas(plan))
@@ -212,11 +260,14 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
             "%(areas)s and the areas inside it, by the day they happened."
         ) % {"areas": plan.area.name}
 
-        def count(codes: list[str]) -> dict[str, dict[str, int]]:
-            scoped = measure.events_in_areas(tables["events"], tables["locations"], codes)
+        def count(codes: list[str], *, every_kind: bool = False) -> dict[str, dict[str, int]]:
+            scoped = measure.events_in_areas(
+                tables["events"], tables["locations"], codes, scope=None if every_kind else scope
+            )
             return measure.as_counts(con, measure.period_counts(scoped, before=before, after=after))
 
         codes_of = _codes
+        kinds: list[str] = list(measure.MEASURED_TYPES)
     else:
         crimes = measure.policeuk_crimes(con, settings.ANALYTICS_DIR)
         if crimes is None:
@@ -225,6 +276,14 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
                     "There is no data to count from: import the force's records (upstream records import) or "
                     "police.uk crimes (upstream places import-policeuk), or enter the after figure by hand."
                 )
+            )
+        if scope is not None and not scope.policeuk_types:
+            return Unavailable(
+                _(
+                    "Police.uk publishes no crime type for %(kind)s, and the force has no records imported to "
+                    "count from (upstream records import): enter the before and after figures by hand."
+                )
+                % {"kind": plan.get_problem_type_display()}
             )
         method = POLICEUK
         method_text = _(
@@ -239,19 +298,26 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
                 % {"months": ", ".join(sorted(set(missing)))}
             )
 
-        def count(codes: list[str]) -> dict[str, dict[str, int]]:
-            counted = measure.policeuk_period_counts(crimes, lsoa_codes=codes, before=before, after=after)
+        def count(codes: list[str], *, every_kind: bool = False) -> dict[str, dict[str, int]]:
+            counted = measure.policeuk_period_counts(
+                crimes, lsoa_codes=codes, before=before, after=after, scope=None if every_kind else scope
+            )
             return measure.as_counts(con, counted)
 
         def codes_of(areas: list[Area], *, lsoa_only: bool = True) -> list[str]:
             return _codes(areas, lsoa_only=lsoa_only)
 
+        kinds = []
+
     counts = count(codes_of(areas))
+    if method == POLICEUK:
+        kinds = sorted({*counts["before"], *counts["after"]})
     rows = []
-    for kind in measure.MEASURED_TYPES:
+    for kind in kinds:
         b, a = counts["before"].get(kind, 0), counts["after"].get(kind, 0)
         if b or a:
-            rows.append(Row(kind.lower(), str(TYPE_LABELS[kind]), b, a, change(b, a)))
+            label = str(TYPE_LABELS[kind]) if method == RECORDS else kind
+            rows.append(Row(_row_key(kind), label, b, a, change(b, a)))
     b, a = _total(counts["before"]), _total(counts["after"])
     result = AutomaticMeasure(
         method=method,
@@ -261,7 +327,12 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
         partial=partial,
         rows=rows,
         total=Row("all", _("All of these"), b, a, change(b, a)),
+        counted_text=counted_text(plan, scope, method),
+        scoped=scope is not None,
     )
+    if scope is not None:
+        everything = count(codes_of(areas), every_kind=True)
+        result.every_kind = (_total(everything["before"]), _total(everything["after"]))
     if comparison_areas:
         compared = count(codes_of(comparison_areas))
         result.comparison_name = plan.comparison_area.name if plan.comparison_area else ""
@@ -271,6 +342,10 @@ def _automatic_measure(  # noqa: C901 - two sources of data, each with its own r
         result.surrounding_names = [a.name for a in surrounding_areas(plan)]
         result.surrounding = (_total(around["before"]), _total(around["after"]))
     return result
+
+
+def _row_key(kind: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
 
 
 # --- concentration -----------------------------------------------------------------------------------------
@@ -295,6 +370,7 @@ class ConcentrationView:
     total_events: int
     tables: list[ChartTable]
     area_counts: dict[str, int] = field(default_factory=dict)  # area code -> events, for the map
+    counted_text: str = ""  # which events, by the plan's kind of problem
 
 
 def analysis_period(plan: ProblemPlan, today: dt.date) -> Period:
@@ -339,7 +415,8 @@ def _concentration(plan: ProblemPlan, today: dt.date) -> ConcentrationView | Una
             _("The force's records have not been imported (upstream records import), so there are no events to chart.")
         )
     period = analysis_period(plan, today)
-    scoped = measure.events_in_areas(tables["events"], tables["locations"], _codes(plan_areas(plan)))
+    scope = categories.scope_for(plan.problem_type)
+    scoped = measure.events_in_areas(tables["events"], tables["locations"], _codes(plan_areas(plan)), scope=scope)
     found = measure.concentration(con, scoped, tables.get("involvements"), period=period)
     charts = [
         _repeat_table("locations", _("Repeat locations"), _("locations"), found.locations, found.top_locations),
@@ -374,7 +451,13 @@ def _concentration(plan: ProblemPlan, today: dt.date) -> ConcentrationView | Una
             [[f"{named.get(code, code)} ({code})", n] for code, n in area_counts.items()],
         )
     )
-    return ConcentrationView(period=period, total_events=found.total_events, tables=charts, area_counts=area_counts)
+    return ConcentrationView(
+        period=period,
+        total_events=found.total_events,
+        tables=charts,
+        area_counts=area_counts,
+        counted_text=counted_text(plan, scope, RECORDS),
+    )
 
 
 def concentration_geojson(plan: ProblemPlan, view: ConcentrationView) -> dict[str, Any]:

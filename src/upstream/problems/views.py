@@ -648,7 +648,14 @@ def use_measures(request: HttpRequest, plan_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("problems:measures", args=[plan.pk]))
     row = next((r for r in [*automatic.rows, automatic.total] if r.key == request.POST.get("measure")), automatic.total)
     changes: dict[str, Any] = {
-        "baseline_measure": (row.label + " (" + automatic.method_text + ")")[:300],
+        "baseline_measure": (
+            _("%(kind)s: %(measure)s in the plan's areas, counted from %(source)s")
+            % {
+                "measure": _("all events") if row.key == "all" else row.label,
+                "kind": plan.get_problem_type_display() if automatic.scoped else _("Every kind"),
+                "source": _("the records store") if automatic.method == records_measures.RECORDS else "police.uk",
+            }
+        )[:300],
         "baseline_value": row.before,
         "baseline_start": automatic.before.start,
         "baseline_end": automatic.before.end,

@@ -3,9 +3,11 @@
 Pure functions over Ibis tables, so DuckDB and Spark give one answer. The web side passes plain values (area
 codes, dates); nothing here knows about plans, users or Django.
 
-- :func:`events_in_areas` keeps the store's events whose location lies in the given areas.
+- :func:`events_in_areas` keeps the store's events whose location lies in the given areas, and, given a
+  scope (``categories.EventScope``, from the plan's kind of problem), only the events of that kind.
 - :func:`period_counts` counts them by event type in a *before* and an *after* period (whole days, inclusive).
-- :func:`policeuk_period_counts` does the same for police.uk street-level crimes by LSOA and whole months.
+- :func:`policeuk_period_counts` does the same for police.uk street-level crimes by LSOA and whole months,
+  by police.uk crime type, only the scope's types when given one.
 - :func:`concentration` says how the events concentrate: repeat locations, repeat victims, repeat offenders,
   and by hour, day of the week and month.
 """
@@ -24,6 +26,7 @@ from ibis.backends import BaseBackend
 
 from upstream_analytics import engine
 from upstream_analytics.places.store import CrimeStore
+from upstream_analytics.problems.categories import EventScope, policeuk_match, records_match
 from upstream_analytics.records.store import RecordsStore
 
 BEFORE = "before"
@@ -91,9 +94,14 @@ def policeuk_crimes(con: BaseBackend, analytics_dir: Path) -> ibis.Table | None:
 
 
 def events_in_areas(
-    events: ibis.Table, locations: ibis.Table, area_codes: list[str], event_types: tuple[str, ...] = MEASURED_TYPES
+    events: ibis.Table,
+    locations: ibis.Table,
+    area_codes: list[str],
+    event_types: tuple[str, ...] = MEASURED_TYPES,
+    *,
+    scope: EventScope | None = None,
 ) -> ibis.Table:
-    """Returns the events of the given types whose location lies in one of the areas.
+    """Returns the events of the given types whose location lies in one of the areas (and in scope, if given).
 
     Columns: event_id, event_type, occurred_at, location_id, area_code.
     """
@@ -101,6 +109,8 @@ def events_in_areas(
         place_id=locations.location_id, area_code=locations.area_code
     )
     chosen = events.filter(events.event_type.isin(list(event_types)))
+    if scope is not None:
+        chosen = chosen.filter(records_match(chosen, scope))
     joined = chosen.join(places, chosen.location_id == places.place_id)
     return joined.select(
         event_id=joined.event_id,
@@ -129,18 +139,31 @@ def period_counts(scoped: ibis.Table, *, before: Period, after: Period) -> ibis.
     )
 
 
-def policeuk_period_counts(crimes: ibis.Table, *, lsoa_codes: list[str], before: Period, after: Period) -> ibis.Table:
-    """Returns (period, event_type, events) for police.uk crimes in the LSOAs, by whole months touched."""
+def policeuk_period_counts(
+    crimes: ibis.Table,
+    *,
+    lsoa_codes: list[str],
+    before: Period,
+    after: Period,
+    scope: EventScope | None = None,
+) -> ibis.Table:
+    """Returns (period, event_type, events) for police.uk crimes in the LSOAs, by whole months touched.
+
+    event_type is the police.uk crime type ("Burglary", "Anti-social behaviour"); with a scope, only its types.
+    """
     first_before, last_before = before.months()
     first_after, last_after = after.months()
-    month = crimes.month
-    labelled = crimes.filter(crimes.lsoa_code.isin(list(lsoa_codes))).mutate(
+    inside = crimes.filter(crimes.lsoa_code.isin(list(lsoa_codes)))
+    if scope is not None:
+        inside = inside.filter(policeuk_match(inside, scope))
+    month = inside.month
+    labelled = inside.mutate(
         period=ibis.cases(
             ((month >= first_before) & (month <= last_before), BEFORE),
             ((month >= first_after) & (month <= last_after), AFTER),
             else_=ibis.null(),
         ),
-        event_type=ibis.literal("CRIME"),
+        event_type=inside.crime_type.cast("string").fill_null(""),
     )
     return (
         labelled.filter(labelled.period.notnull())  # noqa: PD004 - an Ibis column

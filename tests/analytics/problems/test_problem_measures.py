@@ -11,7 +11,7 @@ import pytest
 
 from upstream_analytics.places.policeuk import CRIME_SCHEMA
 from upstream_analytics.places.store import CrimeStore
-from upstream_analytics.problems import measure
+from upstream_analytics.problems import categories, measure
 from upstream_analytics.problems.measure import Period
 
 BEFORE = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
@@ -120,19 +120,27 @@ def test_concentration_in_places_people_and_time(con, tables):
     assert found.by_area.to_dict("records") == [{"area_code": "A1", "events": 4}, {"area_code": "A2", "events": 1}]
 
 
-def test_policeuk_crimes_by_lsoa_and_whole_months(con, tmp_path):
-    def crime(month, lsoa):
+def test_policeuk_crimes_by_lsoa_whole_months_and_type(con, tmp_path):
+    def crime(month, lsoa, crime_type="Burglary"):
         row = dict.fromkeys(CRIME_SCHEMA.names, "")
-        row.update(month=month, lsoa_code=lsoa, force_key="wessex", reported_by_key="wessex", crime_type="Burglary")
+        row.update(month=month, lsoa_code=lsoa, force_key="wessex", reported_by_key="wessex", crime_type=crime_type)
         row.update(longitude=None, latitude=None)
         return row
 
     rows = [crime("2025-01", "E01"), crime("2025-01", "E01"), crime("2025-01", "E09"), crime("2025-03", "E01")]
     rows += [crime("2025-02", "E01")]  # between the periods
+    rows += [crime("2025-01", "E01", "Drugs"), crime("2025-03", "E01", "Anti-social behaviour")]
     frames = {}
     for row in rows:
         frames.setdefault(("wessex", row["month"]), []).append(row)
     CrimeStore(tmp_path).replace({key: pd.DataFrame(value) for key, value in frames.items()})
     crimes = measure.policeuk_crimes(con, tmp_path)
     counts = measure.policeuk_period_counts(crimes, lsoa_codes=["E01"], before=BEFORE, after=AFTER)
-    assert measure.as_counts(con, counts) == {"before": {"CRIME": 2}, "after": {"CRIME": 1}}
+    assert measure.as_counts(con, counts) == {
+        "before": {"Burglary": 2, "Drugs": 1},
+        "after": {"Burglary": 1, "Anti-social behaviour": 1},
+    }
+    burglary = measure.policeuk_period_counts(
+        crimes, lsoa_codes=["E01"], before=BEFORE, after=AFTER, scope=categories.scope_for("burglary")
+    )
+    assert measure.as_counts(con, burglary) == {"before": {"Burglary": 2}, "after": {"Burglary": 1}}
