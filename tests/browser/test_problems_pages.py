@@ -146,6 +146,8 @@ def _measured_world(user, analytics_dir):
         pa.table({
             "event_id": ["E1", "E2", "E3", "E4"], "event_type": ["CALL", "CALL", "CRIME", "CALL"],
             "occurred_at": pa.array(when, type=pa.timestamp("us")), "location_id": ["L1", "L1", "L2", "L1"],
+            # The plan is about criminal damage: E4, a burglary call, is not counted.
+            "category": ["Criminal damage", "Graffiti", "Crime", "Burglary"], "offence_code": [None, None, "58A", None],
         }),
         folder / "events.parquet",
     )  # fmt: skip
@@ -172,6 +174,7 @@ def test_measures_concentration_and_the_map_of_open_plans_pass_axe(
             page.wait_for_selector("#events-map[data-map-ready=true]")
         assert_no_axe_violations(page)
     assert "records store" in page.content()
+    assert "Criminal damage" in page.locator("#measured").inner_text()
     page.goto("/problems/dashboard/")
     page.wait_for_selector("#plans-map[data-map-ready=true]")
     assert page.locator("#plans-map .leaflet-interactive").count() >= 1

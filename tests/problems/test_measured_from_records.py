@@ -353,3 +353,80 @@ def test_real_police_uk_crimes_measure_a_burglary_plan(settings, responding, off
     assert found.comparison == hand("Leeds 110")
     assert found.surrounding == hand("Leeds 112")
     assert [row.key for row in found.rows] == ["burglary"]
+
+
+# --- as an interrupted time series -----------------------------------------------------------------------
+
+
+def write_monthly_store(analytics_dir, per_month):
+    """Writes a records store with per_month[YYYY-MM] youth disorder calls, and a burglary each month besides."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = analytics_dir / "records" / "versions" / "v000001"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"location_id": ["L1"], "area_code": ["E01000001"]}), folder / "locations.parquet")
+    rows = []
+    for month, count in per_month.items():
+        rows += [(f"{month}-{1 + i:02d} 21:00", "CALL", "ASB nuisance", None) for i in range(count)]
+        rows.append((f"{month}-28 03:00", "CRIME", "Crime", "28E"))
+    last = max(per_month)
+    rows.append((str(pd.Period(last, freq="M").end_time.date()) + " 12:00", "CRIME", "Crime", "28E"))
+    events = {
+        "event_id": [f"M{i}" for i in range(len(rows))],
+        "event_type": [r[1] for r in rows],
+        "occurred_at": pa.array([pd.Timestamp(r[0]) for r in rows], type=pa.timestamp("us")),
+        "location_id": ["L1"] * len(rows),
+        "category": [r[2] for r in rows],
+        "offence_code": [r[3] for r in rows],
+    }
+    pq.write_table(pa.table(events), folder / "events.parquet")
+    (analytics_dir / "records" / "CURRENT").write_text("v000001\n")
+
+
+def test_too_few_whole_months_say_so(settings, responding, officer):
+    write_records_store(Path(settings.ANALYTICS_DIR))
+    series = queries.automatic_measure(officer, responding, today=TODAY).series
+    # The store runs from 5 January to 31 March: February is the only whole month before, March after.
+    assert (series.months, series.counts) == (["2025-02", "2025-03"], [1, 2])
+    assert series.fit is None
+    assert "at least 6 whole months" in series.reason
+
+
+def test_an_interrupted_time_series_from_the_records_store(settings, responding, officer, signed_in):
+    # March 2024 to February 2025: 10, 11, ... 21 calls; March to May 2025: 12, 13, 14.
+    import pandas as pd
+
+    months = [str(p) for p in pd.period_range("2024-03", "2025-05", freq="M")]
+    counts = [*range(10, 22), 12, 13, 14]
+    write_monthly_store(Path(settings.ANALYTICS_DIR), dict(zip(months, counts, strict=True)))
+    series = queries.automatic_measure(officer, responding, today=TODAY).series
+    assert series.months == months
+    assert series.counts == counts  # the burglaries are not youth disorder
+    fit = series.fit
+    assert (fit.months_before, fit.months_after) == (12, 3)
+    assert fit.trend_before == pytest.approx(1)
+    assert fit.level_change == pytest.approx(-10)  # 12 in March where the trend gave 22
+    assert fit.trend_change == pytest.approx(0)
+    assert fit.expected_after == pytest.approx(22 + 23 + 24)
+    assert fit.observed_after == 39
+    PlanEvent.objects.filter(plan=responding, to_stage=Stage.RESPONSE).update(
+        occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    )
+    page = signed_in(officer).get(f"/problems/{responding.pk}/measures/").content.decode()
+    assert 'id="time-series"' in page
+    assert 'id="table-time-series"' in page
+
+
+def test_an_interrupted_time_series_from_police_uk(settings, responding, officer):
+    before = {"2024-09": 5, "2024-10": 6, "2024-11": 7, "2024-12": 8, "2025-01": 9, "2025-02": 10}
+    after = {"2025-03": 4, "2025-04": 5, "2025-05": 6}
+    rows = [(m, "E01000001") for m, n in {**before, **after}.items() for _ in range(n)]
+    rows += [(m, "E01000001", "Burglary") for m in {**before, **after}]
+    write_policeuk(Path(settings.ANALYTICS_DIR), rows)
+    series = queries.automatic_measure(officer, responding, today=TODAY).series
+    assert series.counts == [*before.values(), *after.values()]
+    assert series.fit.level_change == pytest.approx(-7)  # 4 in March where the trend gave 11
+    assert series.fit.expected_after == pytest.approx(11 + 12 + 13)
+    assert series.fit.observed_after == 15

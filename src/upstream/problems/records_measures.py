@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,10 +37,11 @@ from upstream.problems.measures import Change, change
 from upstream.problems.models import PlanEvent, ProblemPlan, Stage
 from upstream_analytics import engine
 from upstream_analytics.places.store import CrimeStore
-from upstream_analytics.problems import categories, measure
+from upstream_analytics.problems import categories, its, measure
 from upstream_analytics.problems.measure import Period
 
 DEFAULT_BEFORE_DAYS = 182
+SERIES_MONTHS = 24  # the most whole months the interrupted time series looks at on each side
 CACHE_SECONDS = 600
 RECORDS = "records"
 POLICEUK = "policeuk"
@@ -72,6 +73,33 @@ class Row:
 
 
 @dataclass
+class TimeSeries:
+    """The plan's kind of events by whole month before and after the response, and the segmented fit."""
+
+    months: list[str]
+    counts: list[int]
+    months_before: int
+    fit: its.SegmentedFit | None
+    reason: str = ""  # why there is no fit (too few months)
+
+    @property
+    def table(self) -> ChartTable:
+        """Returns the months as a table (and chart): the count, the fit and the trend before carried on."""
+        rows = []
+        for i, (month, n) in enumerate(zip(self.months, self.counts, strict=True)):
+            when = _("before") if i < self.months_before else _("after")
+            fitted = f"{self.fit.fitted[i]:.1f}" if self.fit else ""
+            expected = f"{self.fit.expected[i]:.1f}" if self.fit else ""
+            rows.append([month, n, when, fitted, expected])
+        return ChartTable(
+            "time-series",
+            _("Events by month"),
+            [_("Month"), _("Events"), _("Before or after"), _("Fitted"), _("Trend before, carried on")],
+            rows,
+        )
+
+
+@dataclass
 class AutomaticMeasure:
     """The plan's measure worked out from data, with the method named."""
 
@@ -91,6 +119,8 @@ class AutomaticMeasure:
     scoped: bool = False
     # Every event in the plan's areas over the same periods, whatever its kind (only when scoped), for context.
     every_kind: tuple[int, int] | None = None
+    # The same events by whole month, as an interrupted time series.
+    series: TimeSeries | None = None
 
     @property
     def with_comparison(self) -> Change | None:
@@ -164,6 +194,61 @@ def periods(plan: ProblemPlan, today: dt.date) -> tuple[Period, Period, bool] | 
     end = started + dt.timedelta(days=before.days - 1)
     partial = end > yesterday
     return before, Period(started, min(end, yesterday)), partial
+
+
+def _month(day: dt.date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def _month_before(day: dt.date) -> str:
+    return _month(day.replace(day=1) - dt.timedelta(days=1))
+
+
+def _first_whole_month(day: dt.date) -> str:
+    """Returns the first month that starts on or after the day."""
+    if day.day == 1:
+        return _month(day)
+    return _month((day.replace(day=1) + dt.timedelta(days=32)).replace(day=1))
+
+
+def _last_whole_month(day: dt.date) -> str:
+    """Returns the last month that ends on or before the day."""
+    if (day + dt.timedelta(days=1)).day == 1:
+        return _month(day)
+    return _month_before(day)
+
+
+def series_months(
+    started: dt.date, today: dt.date, *, first: str, last: str, covered: set[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Returns the whole months before the response and after it, within first..last (and covered, if given).
+
+    The month the response began in is left out unless it began on the 1st: it is partly before and partly
+    after. At most SERIES_MONTHS on each side; with ``covered`` (police.uk), only the unbroken run of
+    imported months on each side.
+    """
+    last_before = _month_before(started)
+    first_after = _first_whole_month(started)
+    last_after = min(_last_whole_month(today - dt.timedelta(days=1)), last)
+    before = measure.month_keys(first, last_before)[-SERIES_MONTHS:]
+    after = measure.month_keys(first_after, last_after)[:SERIES_MONTHS]
+    if covered is not None:
+        gap = [i for i, m in enumerate(reversed(before)) if m not in covered]
+        before = before[len(before) - gap[0] :] if gap else before
+        gap = [i for i, m in enumerate(after) if m not in covered]
+        after = after[: gap[0]] if gap else after
+    return before, after
+
+
+def _series(before: list[str], after: list[str], counts: list[int]) -> TimeSeries:
+    fit = its.segmented_regression(counts[: len(before)], counts[len(before) :])
+    reason = ""
+    if fit is None:
+        reason = _(
+            "An interrupted time series needs at least %(min_before)s whole months before the response and "
+            "%(min_after)s after it; there are %(before)s and %(after)s."
+        ) % {"min_before": its.MIN_BEFORE, "min_after": its.MIN_AFTER, "before": len(before), "after": len(after)}
+    return TimeSeries(months=[*before, *after], counts=counts, months_before=len(before), fit=fit, reason=reason)
 
 
 def _codes(areas: list[Area], *, lsoa_only: bool = False) -> list[str]:
@@ -240,105 +325,148 @@ def counted_text(plan: ProblemPlan, scope: categories.EventScope | None, method:
     return text
 
 
-def _automatic_measure(  # noqa: C901 - two sources of data, each with its own refusal, read in one place
-    plan: ProblemPlan, today: dt.date
-) -> AutomaticMeasure | Unavailable:
+@dataclass
+class _Source:
+    """Where the counts come from: the records store or police.uk, with how each counts a list of areas."""
+
+    method: str
+    method_text: str
+    count: Callable[[list[str], bool], dict[str, dict[str, int]]]  # (area codes, every kind?) -> counts
+    monthly: Callable[[list[str]], TimeSeries | None]
+    lsoa_only: bool
+
+
+def _records_source(
+    con: Any, tables: dict[str, Any], plan: ProblemPlan, scope: Any, timing: Any, *, today: dt.date
+) -> _Source:
+    before, after, _partial = timing
+
+    def count(codes: list[str], every_kind: bool) -> dict[str, dict[str, int]]:
+        scoped = measure.events_in_areas(
+            tables["events"], tables["locations"], codes, scope=None if every_kind else scope
+        )
+        return measure.as_counts(con, measure.period_counts(scoped, before=before, after=after))
+
+    def monthly(codes: list[str]) -> TimeSeries | None:
+        span = measure.event_span(con, tables["events"])
+        if span is None:
+            return None
+        first, last = _first_whole_month(span[0]), _last_whole_month(span[1])
+        months_before, months_after = series_months(after.start, today, first=first, last=last)
+        scoped = measure.events_in_areas(tables["events"], tables["locations"], codes, scope=scope)
+        counted = measure.monthly_counts(con, scoped, [*months_before, *months_after])
+        return _series(months_before, months_after, counted)
+
+    text = _(
+        "Counted from the force's records store: calls, incidents and recorded crimes at locations in "
+        "%(areas)s and the areas inside it, by the day they happened."
+    ) % {"areas": plan.area.name}
+    return _Source(RECORDS, text, count, monthly, lsoa_only=False)
+
+
+def _policeuk_source(con: Any, plan: ProblemPlan, scope: Any, timing: Any, *, today: dt.date) -> _Source | Unavailable:
+    before, after, _partial = timing
+    crimes = measure.policeuk_crimes(con, settings.ANALYTICS_DIR)
+    if crimes is None:
+        return Unavailable(
+            _(
+                "There is no data to count from: import the force's records (upstream records import) or "
+                "police.uk crimes (upstream places import-policeuk), or enter the after figure by hand."
+            )
+        )
+    if scope is not None and not scope.policeuk_types:
+        return Unavailable(
+            _(
+                "Police.uk publishes no crime type for %(kind)s, and the force has no records imported to "
+                "count from (upstream records import): enter the before and after figures by hand."
+            )
+            % {"kind": plan.get_problem_type_display()}
+        )
+    months = {str(m) for m in con.execute(measure.policeuk_months(crimes))["month"]}
+    missing = [m for m in (*before.months(), *after.months()) if m not in months]
+    if missing:
+        return Unavailable(
+            _("Police.uk crimes for %(months)s have not been imported yet, so the periods cannot be compared.")
+            % {"months": ", ".join(sorted(set(missing)))}
+        )
+
+    def count(codes: list[str], every_kind: bool) -> dict[str, dict[str, int]]:
+        counted = measure.policeuk_period_counts(
+            crimes, lsoa_codes=codes, before=before, after=after, scope=None if every_kind else scope
+        )
+        return measure.as_counts(con, counted)
+
+    def monthly(codes: list[str]) -> TimeSeries | None:
+        months_before, months_after = series_months(
+            after.start, today, first=min(months), last=max(months), covered=months
+        )
+        counted = measure.policeuk_monthly_counts(
+            con, crimes, lsoa_codes=codes, months=[*months_before, *months_after], scope=scope
+        )
+        return _series(months_before, months_after, counted)
+
+    text = _(
+        "The force has no records imported, so this counts police.uk street-level crimes in the "
+        "neighbourhoods (LSOAs) of %(areas)s, by whole months: police.uk gives only the month of each crime."
+    ) % {"areas": plan.area.name}
+    return _Source(POLICEUK, text, count, monthly, lsoa_only=True)
+
+
+def _automatic_measure(plan: ProblemPlan, today: dt.date) -> AutomaticMeasure | Unavailable:
     timing = periods(plan, today)
     if isinstance(timing, Unavailable):
         return timing
     before, after, partial = timing
     scope = categories.scope_for(plan.problem_type)
-    areas = plan_areas(plan)
-    comparison_areas = _with_descendants([plan.comparison_area]) if plan.comparison_area else []
-    surrounding = _with_descendants(surrounding_areas(plan))
     con = engine.connect("duckdb")
     tables = measure.records_tables(con, settings.ANALYTICS_DIR)
-    if tables is not None:
-        method = RECORDS
-        method_text = _(
-            "Counted from the force's records store: calls, incidents and recorded crimes at locations in "
-            "%(areas)s and the areas inside it, by the day they happened."
-        ) % {"areas": plan.area.name}
+    source = (
+        _records_source(con, tables, plan, scope, timing, today=today)
+        if tables is not None
+        else _policeuk_source(con, plan, scope, timing, today=today)
+    )
+    if isinstance(source, Unavailable):
+        return source
 
-        def count(codes: list[str], *, every_kind: bool = False) -> dict[str, dict[str, int]]:
-            scoped = measure.events_in_areas(
-                tables["events"], tables["locations"], codes, scope=None if every_kind else scope
-            )
-            return measure.as_counts(con, measure.period_counts(scoped, before=before, after=after))
+    def codes_of(areas: list[Area]) -> list[str]:
+        return _codes(areas, lsoa_only=source.lsoa_only)
 
-        codes_of = _codes
+    own = codes_of(plan_areas(plan))
+    counts = source.count(own, False)
+    if source.method == RECORDS:
         kinds: list[str] = list(measure.MEASURED_TYPES)
+        labels = {k: str(v) for k, v in TYPE_LABELS.items()}
     else:
-        crimes = measure.policeuk_crimes(con, settings.ANALYTICS_DIR)
-        if crimes is None:
-            return Unavailable(
-                _(
-                    "There is no data to count from: import the force's records (upstream records import) or "
-                    "police.uk crimes (upstream places import-policeuk), or enter the after figure by hand."
-                )
-            )
-        if scope is not None and not scope.policeuk_types:
-            return Unavailable(
-                _(
-                    "Police.uk publishes no crime type for %(kind)s, and the force has no records imported to "
-                    "count from (upstream records import): enter the before and after figures by hand."
-                )
-                % {"kind": plan.get_problem_type_display()}
-            )
-        method = POLICEUK
-        method_text = _(
-            "The force has no records imported, so this counts police.uk street-level crimes in the "
-            "neighbourhoods (LSOAs) of %(areas)s, by whole months: police.uk gives only the month of each crime."
-        ) % {"areas": plan.area.name}
-        months = {str(m) for m in con.execute(measure.policeuk_months(crimes))["month"]}
-        missing = [m for m in (*before.months(), *after.months()) if m not in months]
-        if missing:
-            return Unavailable(
-                _("Police.uk crimes for %(months)s have not been imported yet, so the periods cannot be compared.")
-                % {"months": ", ".join(sorted(set(missing)))}
-            )
-
-        def count(codes: list[str], *, every_kind: bool = False) -> dict[str, dict[str, int]]:
-            counted = measure.policeuk_period_counts(
-                crimes, lsoa_codes=codes, before=before, after=after, scope=None if every_kind else scope
-            )
-            return measure.as_counts(con, counted)
-
-        def codes_of(areas: list[Area], *, lsoa_only: bool = True) -> list[str]:
-            return _codes(areas, lsoa_only=lsoa_only)
-
-        kinds = []
-
-    counts = count(codes_of(areas))
-    if method == POLICEUK:
         kinds = sorted({*counts["before"], *counts["after"]})
+        labels = {k: k for k in kinds}
     rows = []
     for kind in kinds:
         b, a = counts["before"].get(kind, 0), counts["after"].get(kind, 0)
         if b or a:
-            label = str(TYPE_LABELS[kind]) if method == RECORDS else kind
-            rows.append(Row(_row_key(kind), label, b, a, change(b, a)))
+            rows.append(Row(_row_key(kind), labels[kind], b, a, change(b, a)))
     b, a = _total(counts["before"]), _total(counts["after"])
     result = AutomaticMeasure(
-        method=method,
-        method_text=method_text,
+        method=source.method,
+        method_text=source.method_text,
         before=before,
         after=after,
         partial=partial,
         rows=rows,
         total=Row("all", _("All of these"), b, a, change(b, a)),
-        counted_text=counted_text(plan, scope, method),
+        counted_text=counted_text(plan, scope, source.method),
         scoped=scope is not None,
+        series=source.monthly(own),
     )
     if scope is not None:
-        everything = count(codes_of(areas), every_kind=True)
+        everything = source.count(own, True)
         result.every_kind = (_total(everything["before"]), _total(everything["after"]))
-    if comparison_areas:
-        compared = count(codes_of(comparison_areas))
-        result.comparison_name = plan.comparison_area.name if plan.comparison_area else ""
+    if plan.comparison_area:
+        compared = source.count(codes_of(_with_descendants([plan.comparison_area])), False)
+        result.comparison_name = plan.comparison_area.name
         result.comparison = (_total(compared["before"]), _total(compared["after"]))
+    surrounding = _with_descendants(surrounding_areas(plan))
     if surrounding:
-        around = count(codes_of(surrounding))
+        around = source.count(codes_of(surrounding), False)
         result.surrounding_names = [a.name for a in surrounding_areas(plan)]
         result.surrounding = (_total(around["before"]), _total(around["after"]))
     return result

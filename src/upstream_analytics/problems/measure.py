@@ -8,6 +8,8 @@ codes, dates); nothing here knows about plans, users or Django.
 - :func:`period_counts` counts them by event type in a *before* and an *after* period (whole days, inclusive).
 - :func:`policeuk_period_counts` does the same for police.uk street-level crimes by LSOA and whole months,
   by police.uk crime type, only the scope's types when given one.
+- :func:`monthly_counts` and :func:`policeuk_monthly_counts` count them by whole month, for the interrupted
+  time series (``its.segmented_regression``).
 - :func:`concentration` says how the events concentrate: repeat locations, repeat victims, repeat offenders,
   and by hour, day of the week and month.
 """
@@ -170,6 +172,53 @@ def policeuk_period_counts(
         .group_by(["period", "event_type"])
         .aggregate(events=_.count().cast("int64"))
     )
+
+
+def month_keys(first: str, last: str) -> list[str]:
+    """Returns every month from first to last (YYYY-MM, both included)."""
+    if first > last:
+        return []
+    return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
+
+
+def monthly_counts(con: BaseBackend, scoped: ibis.Table, months: list[str]) -> list[int]:
+    """Returns the events in scope in each of the given whole months (YYYY-MM, consecutive), zero for none."""
+    if not months:
+        return []
+    first = dt.date.fromisoformat(months[0] + "-01")
+    last = (pd.Period(months[-1], freq="M").end_time).date()
+    day = scoped.occurred_at.date()
+    inside = scoped.filter((day >= first) & (day <= last))
+    keyed = inside.mutate(year=inside.occurred_at.year(), month_number=inside.occurred_at.month())
+    frame = con.execute(keyed.group_by(["year", "month_number"]).aggregate(events=_.count().cast("int64")))
+    found = {
+        f"{int(y):04d}-{int(m):02d}": int(n)
+        for y, m, n in zip(frame["year"], frame["month_number"], frame["events"], strict=True)
+    }
+    return [found.get(month, 0) for month in months]
+
+
+def policeuk_monthly_counts(
+    con: BaseBackend, crimes: ibis.Table, *, lsoa_codes: list[str], months: list[str], scope: EventScope | None = None
+) -> list[int]:
+    """Returns the police.uk crimes in the LSOAs (of the scope's types) in each of the given months."""
+    if not months:
+        return []
+    inside = crimes.filter(crimes.lsoa_code.isin(list(lsoa_codes)) & crimes.month.isin(months))
+    if scope is not None:
+        inside = inside.filter(policeuk_match(inside, scope))
+    frame = con.execute(inside.group_by("month").aggregate(events=_.count().cast("int64")))
+    found = {str(m): int(n) for m, n in zip(frame["month"], frame["events"], strict=True)}
+    return [found.get(month, 0) for month in months]
+
+
+def event_span(con: BaseBackend, events: ibis.Table) -> tuple[dt.date, dt.date] | None:
+    """Returns the days of the store's first and last events (what it covers), or None when it holds none."""
+    frame = con.execute(events.aggregate(first=events.occurred_at.min(), last=events.occurred_at.max()))
+    first, last = frame.iloc[0]["first"], frame.iloc[0]["last"]
+    if pd.isna(first) or pd.isna(last):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
 
 
 def policeuk_months(crimes: ibis.Table) -> ibis.Table:
