@@ -1,11 +1,13 @@
+# ruff: noqa: PD004 - these are Ibis expressions, whose null test is notnull, not pandas
 """`upstream triggers run`: from the records store and the linkage to triggers.csv and the repeat-demand lists."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import functools
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,17 +48,40 @@ class Inputs:
 
 @dataclass
 class Outputs:
-    """The frames a trigger run produces (also written as CSV)."""
+    """The frames a trigger run produces (also written as CSV).
 
-    evidence: pd.DataFrame
+    The two long ones, the evidence and people_resolved, arrive from the engine as Arrow tables and are
+    written from them; their pandas frames are made on first use.
+    """
+
     triggers: pd.DataFrame
     repeat_victims: pd.DataFrame
     frequent_callers: pd.DataFrame
     frequent_missing: pd.DataFrame
     repeat_locations: pd.DataFrame
     disparity: pd.DataFrame
-    resolved: pd.DataFrame
+    evidence_table: pa.Table
+    resolved_table: pa.Table
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @functools.cached_property
+    def evidence(self) -> pd.DataFrame:
+        """Returns evidence.csv's rows: one per event behind each child's ACE or flag."""
+        return _frame(self.evidence_table)
+
+    @functools.cached_property
+    def resolved(self) -> pd.DataFrame:
+        """Returns people_resolved.csv's rows: (person_id, resolved_person_id) by person id."""
+        return _frame(self.resolved_table)
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """Returns an Arrow table of text columns as a pandas frame of Python strings (None for a missing value)."""
+    return (
+        table.to_pandas(types_mapper={pa.string(): pd.StringDtype("python")}.get)
+        .astype(object)
+        .where(lambda f: f.notna(), None)
+    )
 
 
 def read_link_outputs(link_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,12 +108,17 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
         if not resolved_path.exists() or not households_path.exists():
             read_link_outputs(link_dir)  # raises NotLinkedError with the message
         text = {"all_varchar": True, "header": True}
-        resolved_table = con.read_csv(str(resolved_path), table_name="trig_resolved", **text)
-        households_table = con.read_csv(str(households_path), table_name="trig_households", **text)
+        resolved_table = con.read_csv(str(resolved_path), table_name="trig_resolved_csv", **text)
+        households_table = con.read_csv(str(households_path), table_name="trig_households_csv", **text)
+        # A file read by DuckDB is a view over the file, read again by every query that uses it: each input is
+        # loaded once into a temporary table instead (the resolved CSV alone was parsed a dozen times a run).
+        hold = holder(con)
         return Inputs(
-            **tables,
-            resolved=resolved_table.select("person_id", "resolved_person_id"),
-            households=households_table.select("resolved_person_id", "household_id", "from", "to"),
+            **{n: hold(t, f"trig_{n}_held") for n, t in tables.items()},
+            resolved=hold(resolved_table.select("person_id", "resolved_person_id"), "trig_resolved"),
+            households=hold(
+                households_table.select("resolved_person_id", "household_id", "from", "to"), "trig_households"
+            ),
         )
     resolved, households = read_link_outputs(link_dir)
     return Inputs(
@@ -139,107 +169,171 @@ def holder(con: BaseBackend) -> rules.Hold:
 def compute(
     inputs: Inputs, ruleset: RuleSet, as_of: dt.date, hold: rules.Hold = rules.as_is
 ) -> tuple[dict[str, ir.Table], rules.Window]:
-    """Returns the run's Ibis expressions by name, and the window they cover."""
+    """Returns the run's Ibis expressions by name, and the window they cover.
+
+    Every output is a table the engine computes to the end (the `;`-joined lists, the order of the rows),
+    so only the rows of the output files leave it.
+    """
     window = rules.Window.ending(as_of, ruleset.number("lookback_months"))
-    facts = hold(rules.person_facts(inputs.people, inputs.resolved, inputs.locations), "held_facts")
+    records = rules.person_records(inputs.people, inputs.resolved)
+    dob = hold(rules.dates_of_birth(records), "held_dob")
+    children = hold(rules.child_facts(records, dob, inputs.locations, ruleset, window), "held_children")
     inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "held_involvements")
-    asserted = rules.asserted_parents(inputs.relationships, inputs.resolved)
-    partner_pairs = rules.partners(inputs.relationships, inputs.involvements, inputs.resolved)
-    children = hold(rules.children_in_window(facts, ruleset, window), "held_children")
-    family = rules.family_pairs(inputs.relationships, inputs.involvements, inputs.resolved)
+    rel = hold(rules.resolved_relationships(inputs.relationships, inputs.resolved), "held_relationships")
+    family = rules.family_pairs(rel, inv, inputs.involvements)
     pairs = hold(rules.household_pairs(inputs.households, ruleset, family, children), "held_pairs")
     parents = hold(
-        rules.carers(asserted, partner_pairs, inputs.households, facts, ruleset, pairs=pairs), "held_parents"
+        rules.carers(rules.asserted_parents(rel), rules.partners(rel, inv), inputs.households, dob, ruleset, pairs),
+        "held_parents",
     )
     aces = hold(
-        rules.ace_evidence(inv, facts, inputs.households, parents, ruleset, window, hold, pairs=pairs), "held_aces"
+        rules.ace_evidence(inv, dob, inputs.households, parents, ruleset, window, hold, pairs=pairs, children=children),
+        "held_aces",
     )
-    flags = rules.flag_evidence(inv, facts, aces, ruleset, window)
-    # Only the locations of events in the window are normalised (the step is regular expressions per row).
+    flags = rules.flag_evidence(inv, children, aces, ruleset, window)
+    evidence = hold(aces.union(flags), "held_evidence")
+    # Held, so the address normalisation is not inlined (and repeated) in the query that counts the places.
+    located = hold(places(inputs, window), "held_places")
+    by_column = [ibis.asc(c, nulls_first=True) for c in rules.EVIDENCE_COLUMNS]
+    return {
+        "evidence": evidence.order_by(by_column),
+        "triggers": trigger_rows(evidence, children, inputs.resolved, ruleset),
+        "repeat_victims": repeat_victim_rows(repeats.repeat_victim_events(inv, ruleset, window)),
+        "frequent_callers": caller_rows(
+            repeats.frequent_caller_hits(inv, children, ruleset, window), repeats.call_counts(inv, window)
+        ),
+        "frequent_missing": missing_rows(repeats.frequent_missing_events(inv, ruleset, window)),
+        "repeat_locations": location_rows(repeats.location_counts(inputs.events, located, window), ruleset),
+        "disparity": disparity.counts(children, evidence, ruleset),
+        "resolved": inputs.resolved.select("person_id", "resolved_person_id").order_by("person_id"),
+    }, window
+
+
+def places(inputs: Inputs, window: rules.Window) -> ir.Table:
+    """Returns (location_id, place_key, address_line, postcode, area_code) of the locations of the window's events.
+
+    The place key is the linkage's (:func:`standardise.place_key`): the UPRN, else the normalised address and
+    postcode. It is built here in two parts, so the regular expressions run once per location without a
+    UPRN (an inlined key repeats the address normalisation four times, for every location).
+    """
     ev = inputs.events
     used = ev.filter(
         (ev.occurred_at.cast("date") > ibis.date(window.start))
         & (ev.occurred_at.cast("date") <= ibis.date(window.as_of))
     ).select("location_id")
     located = inputs.locations.semi_join(used, "location_id")
-    std = standardise.standardise_locations(located).select("location_id", "place_key")
-    places = std.join(located.select("location_id", "address_line", "postcode", "area_code"), "location_id")
-    return {
-        # Every output reads the facts of children only (the triggers' dates of birth, the disparity report).
-        "facts": children,
-        "aces": aces,
-        "flags": flags,
-        "repeat_victims": repeats.repeat_victim_events(inv, ruleset, window),
-        "frequent_callers": repeats.frequent_caller_hits(inv, facts, ruleset, window),
-        "call_counts": repeats.call_counts(inv, window),
-        "frequent_missing": repeats.frequent_missing_events(inv, ruleset, window),
-        "locations": repeats.location_counts(inputs.events, places, window),
-    }, window
-
-
-def _joined(values: pd.Series) -> str:
-    return ";".join(sorted({str(v) for v in values if v is not None and not pd.isna(v)}))
-
-
-def _joined_by(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """Returns, per `key`, its distinct non-null `value`s sorted and joined with ';' (as `_joined` per group).
-
-    One sort and one pass, instead of a pandas group-by apply that builds a Series per group: at the 1M tier
-    there are hundreds of thousands of groups and the apply alone took minutes.
-    """
-    pairs = frame[[key, value]].dropna()
-    if pairs.empty:
-        return pd.Series(dtype=object)
-    keys = pairs[key].to_numpy()
-    values = pairs[value].astype(str).to_numpy()
-    ordered = pd.DataFrame({"k": keys, "v": values}).drop_duplicates().sort_values(["k", "v"], kind="mergesort")
-    out: dict[object, str] = {}
-    for k, group in itertools.groupby(zip(ordered["k"].tolist(), ordered["v"].tolist(), strict=True), key=_first):
-        out[k] = ";".join(v for _, v in group)
-    return pd.Series(out, dtype=object)
-
-
-def _first(pair: tuple[object, str]) -> object:
-    return pair[0]
-
-
-def summarise_triggers(
-    evidence: pd.DataFrame, facts: pd.DataFrame, resolved: pd.DataFrame, ruleset: RuleSet
-) -> pd.DataFrame:
-    """Returns triggers.csv: one row per child with an ACE or a flag, the score and its evidence."""
-    columns = [
-        "resolved_person_id",
-        "person_ids",
-        "date_of_birth",
-        "ace_types",
-        "ace_count",
-        "flags",
-        "evidence_event_ids",
-        "rule_version",
-    ]
-    if evidence.empty:
-        return pd.DataFrame(columns=columns)
-    counted = [n for n in ACE_NAMES if ruleset.ace_counted(n)]
-    aces = evidence[evidence["kind"] == "ace"]
-    rows = pd.DataFrame({"resolved_person_id": sorted(evidence["resolved_person_id"].unique())})
-    rows["ace_types"] = rows["resolved_person_id"].map(_joined_by(aces, "resolved_person_id", "name")).fillna("")
-    rows["ace_count"] = (
-        rows["resolved_person_id"]
-        .map(aces[aces["name"].isin(counted)].groupby("resolved_person_id")["name"].nunique())
-        .fillna(0)
-        .astype(int)
+    located = located.select(
+        "location_id",
+        "address_line",
+        "postcode",
+        "area_code",
+        _uprn=located.uprn.cast("string").strip(),
+        _address=located.address_line.cast("string"),
+        _postcode=located.postcode.cast("string"),
     )
-    flags = _joined_by(evidence[evidence["kind"] == "flag"], "resolved_person_id", "name")
-    rows["flags"] = rows["resolved_person_id"].map(flags).fillna("")
-    rows["evidence_event_ids"] = rows["resolved_person_id"].map(_joined_by(evidence, "resolved_person_id", "event_id"))
-    listed = resolved[resolved["resolved_person_id"].isin(rows["resolved_person_id"])]
-    ids = _joined_by(listed, "resolved_person_id", "person_id")
-    rows["person_ids"] = rows["resolved_person_id"].map(ids).fillna("")
-    dob = facts.set_index("resolved_person_id")["date_of_birth"]
-    rows["date_of_birth"] = rows["resolved_person_id"].map(dob)
-    rows["rule_version"] = ruleset.version
-    rows = rows.sort_values(["ace_count", "resolved_person_id"], ascending=[False, True])
-    return rows[columns].reset_index(drop=True)
+    has_uprn = located._uprn.notnull() & (located._uprn != "")
+    by_uprn = located.filter(has_uprn).mutate(place_key="uprn:" + located._uprn)
+    rest = located.filter(~has_uprn)
+    rest = rest.mutate(
+        _address=standardise.normalise_address(rest._address), _postcode=standardise.normalise_postcode(rest._postcode)
+    )
+    rest = rest.mutate(
+        place_key=ibis.ifelse(
+            rest._address.notnull() & rest._postcode.notnull(),
+            "addr:" + rest._address + "|" + rest._postcode,
+            ibis.null("string"),
+        )
+    )
+    columns = ["location_id", "place_key", "address_line", "postcode", "area_code"]
+    return by_uprn.select(*columns).union(rest.select(*columns))
+
+
+def _joined(column: ir.Column, where: ir.BooleanValue | None = None) -> ir.StringValue:
+    """Returns an aggregate: the distinct non-null values of a text column, sorted and joined with ';'."""
+    return column.collect(where=where, distinct=True).sort().join(";")
+
+
+def trigger_rows(evidence: ir.Table, children: ir.Table, resolved: ir.Table, ruleset: RuleSet) -> ir.Table:
+    """Returns triggers.csv: one row per child with an ACE or a flag, the score and its evidence, most ACEs first."""
+    counted = [n for n in ACE_NAMES if ruleset.ace_counted(n)]
+    e = evidence
+    is_ace = e.kind == "ace"
+    rows = e.group_by("resolved_person_id").aggregate(
+        ace_types=_joined(e.name, is_ace),
+        ace_count=e.name.nunique(where=is_ace & e.name.isin(counted)),
+        flags=_joined(e.name, e.kind == "flag"),
+        evidence_event_ids=_joined(e.event_id),
+    )
+    listed = resolved.semi_join(rows.select("resolved_person_id"), "resolved_person_id")
+    ids = listed.group_by("resolved_person_id").aggregate(person_ids=_joined(listed.person_id))
+    dob = children.select("resolved_person_id", "date_of_birth")
+    rows = rows.left_join(ids, "resolved_person_id").select(rows, ids.person_ids)
+    rows = rows.left_join(dob, "resolved_person_id").select(rows, dob.date_of_birth)
+    rows = rows.select(
+        "resolved_person_id",
+        person_ids=rows.person_ids.fill_null(""),
+        date_of_birth=rows.date_of_birth,
+        ace_types=rows.ace_types.fill_null(""),
+        ace_count=rows.ace_count.cast("int64"),
+        flags=rows.flags.fill_null(""),
+        evidence_event_ids=rows.evidence_event_ids,
+        rule_version=ibis.literal(ruleset.version),
+    )
+    return rows.order_by([ibis.desc("ace_count"), "resolved_person_id"])
+
+
+def repeat_victim_rows(rows: ir.Table) -> ir.Table:
+    """Returns repeat_victims.csv: one row per person and crime type with a repeat."""
+    out = rows.group_by("resolved_person_id", "crime_type").aggregate(
+        victimisations=rows.event_id.nunique(),
+        repeats=rows.is_repeat.cast("int64").sum(),
+        first_date=rows.day.min(),
+        last_date=rows.day.max(),
+        event_ids=_joined(rows.event_id),
+    )
+    return out.order_by([ibis.desc("victimisations"), "resolved_person_id", "crime_type"])
+
+
+def caller_rows(hits: ir.Table, counts: ir.Table) -> ir.Table:
+    """Returns frequent_callers.csv: each frequent caller, the rules met, their peak and total calls."""
+    out = hits.group_by("resolved_person_id").aggregate(rules_met=_joined(hits.rule), peak_calls=hits.peak_calls.max())
+    out = out.left_join(counts, "resolved_person_id").select(
+        out.resolved_person_id,
+        out.rules_met,
+        out.peak_calls,
+        counts.calls,
+        first_date=counts.first_day,
+        last_date=counts.last_day,
+    )
+    return out.order_by([ibis.desc("calls"), "resolved_person_id"])
+
+
+def missing_rows(rows: ir.Table) -> ir.Table:
+    """Returns frequent_missing.csv: each person reported missing often, with their episodes."""
+    out = rows.group_by("resolved_person_id").aggregate(
+        episodes=rows.event_id.nunique(),
+        first_date=rows.day.min(),
+        last_date=rows.day.max(),
+        event_ids=_joined(rows.event_id),
+    )
+    return out.order_by([ibis.desc("episodes"), "resolved_person_id"])
+
+
+def location_rows(counts: ir.Table, ruleset: RuleSet) -> ir.Table:
+    """Returns the busiest addresses with their rank, running event count and the total of located events.
+
+    Ranks and running counts are over every place, busiest first (ties by place key); only the top places
+    with enough events leave the engine, and :func:`summarise_locations` turns the counts into shares.
+    """
+    cfg = ruleset.rule("repeat_locations")
+    order = ibis.window(order_by=[ibis.desc(counts.events), counts.place_key], rows=(None, 0))
+    ranked = counts.mutate(
+        rank=ibis.row_number().over(order) + 1,
+        running=counts.events.sum().over(order),
+        total=counts.events.sum().over(ibis.window()),
+    )
+    top = ranked.filter(ranked.events >= int(cfg["min_events"]))
+    return top.order_by("rank").limit(int(cfg["top"]))
 
 
 def level(ace_count: int, ruleset: RuleSet) -> str:
@@ -251,97 +345,42 @@ def level(ace_count: int, ruleset: RuleSet) -> str:
     return ""
 
 
-def summarise_repeat_victims(rows: pd.DataFrame) -> pd.DataFrame:
-    """Returns repeat_victims.csv: one row per person and crime type with a repeat."""
-    columns = ["resolved_person_id", "crime_type", "victimisations", "repeats", "first_date", "last_date", "event_ids"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    g = rows.groupby(["resolved_person_id", "crime_type"])
-    out = g.agg(
-        victimisations=("event_id", "nunique"),
-        repeats=("is_repeat", "sum"),
-        first_date=("day", "min"),
-        last_date=("day", "max"),
-    ).reset_index()
-    out["repeats"] = out["repeats"].astype(int)
-    ids = _joined_by(
-        rows.assign(_key=list(zip(rows["resolved_person_id"], rows["crime_type"], strict=True))), "_key", "event_id"
-    )
-    out["event_ids"] = (
-        pd.Series(list(zip(out["resolved_person_id"], out["crime_type"], strict=True))).map(ids).to_numpy()
-    )
-    return out.sort_values(["victimisations", "resolved_person_id", "crime_type"], ascending=[False, True, True])[
-        columns
-    ]
-
-
-def summarise_callers(hits: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """Returns frequent_callers.csv: each frequent caller, the rules met, their peak and total calls."""
-    columns = ["resolved_person_id", "rules_met", "peak_calls", "calls", "first_date", "last_date"]
-    if hits.empty:
-        return pd.DataFrame(columns=columns)
-    g = hits.groupby("resolved_person_id")
-    out = g.agg(peak_calls=("peak_calls", "max")).reset_index()
-    out["rules_met"] = out["resolved_person_id"].map(_joined_by(hits, "resolved_person_id", "rule")).to_numpy()
-    out = out.merge(counts, on="resolved_person_id", how="left").rename(
-        columns={"first_day": "first_date", "last_day": "last_date"}
-    )
-    return out.sort_values(["calls", "resolved_person_id"], ascending=[False, True])[columns]
-
-
-def summarise_missing(rows: pd.DataFrame) -> pd.DataFrame:
-    """Returns frequent_missing.csv: each person reported missing often, with their episodes."""
-    columns = ["resolved_person_id", "episodes", "first_date", "last_date", "event_ids"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    g = rows.groupby("resolved_person_id")
-    out = g.agg(episodes=("event_id", "nunique"), first_date=("day", "min"), last_date=("day", "max")).reset_index()
-    out["event_ids"] = out["resolved_person_id"].map(_joined_by(rows, "resolved_person_id", "event_id")).to_numpy()
-    return out.sort_values(["episodes", "resolved_person_id"], ascending=[False, True])[columns]
-
-
-def summarise_locations(places: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
-    """Returns repeat_locations.csv: the busiest addresses, their share of all located events and the running share."""
-    cfg = ruleset.rule("repeat_locations")
+def summarise_locations(rows: pd.DataFrame) -> pd.DataFrame:
+    """Returns repeat_locations.csv from :func:`location_rows`: shares of all located events, and running shares."""
     columns = ["rank", "place_key", "address_line", "postcode", "area_code", "events", "share", "cumulative_share"]
-    if places.empty:
+    if rows.empty:
         return pd.DataFrame(columns=columns)
-    total = int(places["events"].sum())
-    ordered = places.sort_values(["events", "place_key"], ascending=[False, True]).reset_index(drop=True)
-    ordered["share"] = (ordered["events"] / total).round(6)
-    ordered["cumulative_share"] = (ordered["events"].cumsum() / total).round(6)
-    ordered["rank"] = range(1, len(ordered) + 1)
-    top = ordered[ordered["events"] >= int(cfg["min_events"])].head(int(cfg["top"]))
-    return top[columns]
+    out = rows.copy()
+    out["share"] = (out["events"] / out["total"]).round(6)
+    out["cumulative_share"] = (out["running"] / out["total"]).round(6)
+    return out[columns].reset_index(drop=True)
 
 
-def run(
-    con: BaseBackend, inputs: Inputs, ruleset: RuleSet, as_of: dt.date, resolved: pd.DataFrame | None = None
-) -> Outputs:
+def _empty_as(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.reset_index(drop=True)
+
+
+def run(con: BaseBackend, inputs: Inputs, ruleset: RuleSet, as_of: dt.date) -> Outputs:
     """Returns every output of a trigger run on one engine."""
     seconds: dict[str, float] = {}
-    exprs, window = compute(inputs, ruleset, as_of, holder(con))
+    mark = time.perf_counter()
+    exprs, _ = compute(inputs, ruleset, as_of, holder(con))
+    seconds["shared steps"] = time.perf_counter() - mark
     frames: dict[str, Any] = {}
     for name, expr in exprs.items():
-        mark = time.perf_counter()
-        frames[name] = con.execute(expr)
+        mark, cpu = time.perf_counter(), time.process_time()
+        frames[name] = con.to_pyarrow(expr) if name in {"evidence", "resolved"} else con.execute(expr)
         seconds[name] = time.perf_counter() - mark
-    evidence = pd.concat([frames["aces"], frames["flags"]], ignore_index=True)
-    evidence = evidence.sort_values(list(rules.EVIDENCE_COLUMNS), na_position="first").reset_index(drop=True)
-    if resolved is None:
-        resolved = con.execute(inputs.resolved.order_by("person_id"))
-    triggers = summarise_triggers(evidence, frames["facts"], resolved, ruleset)
+        seconds[f"{name} (CPU)"] = time.process_time() - cpu
     return Outputs(
-        evidence=evidence,
-        triggers=triggers,
-        repeat_victims=summarise_repeat_victims(frames["repeat_victims"]),
-        frequent_callers=summarise_callers(frames["frequent_callers"], frames["call_counts"]),
-        frequent_missing=summarise_missing(frames["frequent_missing"]),
-        repeat_locations=summarise_locations(frames["locations"], ruleset),
-        disparity=disparity.report(frames["facts"], triggers, ruleset, window),
-        resolved=(resolved if resolved["person_id"].is_monotonic_increasing else resolved.sort_values("person_id"))[
-            ["person_id", "resolved_person_id"]
-        ].reset_index(drop=True),
+        triggers=_empty_as(frames["triggers"]),
+        repeat_victims=_empty_as(frames["repeat_victims"]),
+        frequent_callers=_empty_as(frames["frequent_callers"]),
+        frequent_missing=_empty_as(frames["frequent_missing"]),
+        repeat_locations=summarise_locations(frames["repeat_locations"]),
+        disparity=disparity.report(frames["disparity"]),
+        evidence_table=frames["evidence"],
+        resolved_table=frames["resolved"],
         seconds=seconds,
     )
 
@@ -349,9 +388,9 @@ def run(
 def write(outputs: Outputs, out: Path) -> None:
     """Writes the output contract's CSV files (and the evidence and disparity reports) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    _write_text_csv(outputs.resolved, out / "people_resolved.csv")
+    _write_text_csv(outputs.resolved_table, out / "people_resolved.csv", lambda: outputs.resolved)
     outputs.triggers.to_csv(out / "triggers.csv", index=False)
-    outputs.evidence.to_csv(out / "evidence.csv", index=False)
+    _write_text_csv(outputs.evidence_table, out / "evidence.csv", lambda: outputs.evidence)
     outputs.repeat_victims.to_csv(out / "repeat_victims.csv", index=False)
     outputs.frequent_callers.to_csv(out / "frequent_callers.csv", index=False)
     outputs.frequent_missing.to_csv(out / "frequent_missing.csv", index=False)
@@ -359,23 +398,22 @@ def write(outputs: Outputs, out: Path) -> None:
     outputs.disparity.to_csv(out / "disparity.csv", index=False)
 
 
-def _write_text_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Writes a frame of text columns as CSV, byte for byte as pandas would, but faster where it can.
+def _write_text_csv(table: pa.Table, path: Path, frame: Callable[[], pd.DataFrame]) -> None:
+    """Writes a table of text columns as CSV, byte for byte as pandas would write `frame()`, but faster.
 
-    Arrow's writer takes a second for the 1M tier's 1.9 million rows where pandas takes many; it can leave
-    values unquoted only when none holds a comma, quote or line break, so otherwise pandas writes the file.
+    Arrow's writer takes a second for the 1M tier's 1.9 million rows where pandas takes many; it writes a
+    missing value as nothing, as pandas does, and can leave values unquoted only when none holds a comma,
+    quote or line break (or is empty, which pandas leaves unquoted too), so otherwise pandas writes the file.
     """
-    table = pa.Table.from_pandas(
-        frame, schema=pa.schema([(c, pa.string()) for c in frame.columns]), preserve_index=False
+    plain = all(
+        col.null_count == len(col) or not pc.any(pc.match_substring_regex(col.drop_null(), r'[,"\r\n]')).as_py()
+        for col in table.columns
     )
-    plain = table.num_rows > 0 and all(
-        col.null_count == 0 and not pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py() for col in table.columns
-    )
-    if not plain:
-        frame.to_csv(path, index=False)
+    if not plain or table.num_rows == 0:
+        frame().to_csv(path, index=False)
         return
     with path.open("wb") as handle:
-        handle.write((",".join(frame.columns) + "\n").encode())  # Arrow quotes a header whatever the style
+        handle.write((",".join(table.column_names) + "\n").encode())  # Arrow quotes a header whatever the style
         pacsv.write_csv(table, handle, write_options=pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
 

@@ -75,22 +75,28 @@ def _descending(count: ir.IntegerValue) -> ir.StringValue:
     return (ibis.literal(10**_COUNT_WIDTH - 1, "int64") - count).cast("string").lpad(_COUNT_WIDTH, "0")
 
 
-def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> ir.Table:
-    """Returns one row per resolved person: date of birth (YYYYMMDD and text), sex, ethnicity and area.
+def person_records(people: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns every person record with its resolved person: the columns the person facts are voted from."""
+    rec = people.select("person_id", "date_of_birth", "sex", "ethnicity", "address_location_id")
+    return rec.join(resolved, "person_id")
 
-    Each comes from the person's records: the fullest date of birth most records agree on (a partial one is
-    read as the first day of its month or year), and the value most records give for the others.
+
+def dates_of_birth(records: ir.Table) -> ir.Table:
+    """Returns (resolved_person_id, date_of_birth, dob_ymd) for every resolved person with a date of birth.
+
+    The fullest date most of their records agree on; a partial one is read as the first day of its month or
+    year. A person with no date of birth has no row (the rules read a missing row as an unknown date).
     """
-    rec = people.join(resolved, "person_id")
-    dob = rec.date_of_birth.cast("string")
+    dob = records.date_of_birth.cast("string")
     full = ibis.cases(
         (dob.length() == _FULL_DATE, dob),
         (dob.length() == _YEAR_MONTH, dob + "-01"),
         (dob.length() == _YEAR, dob + "-01-01"),
         else_=ibis.null("string"),
     )
-    rec = rec.mutate(dob_text=full, dob_precision=ibis.ifelse(dob.length() == _FULL_DATE, 0, 1))
-    facts = rec.select("resolved_person_id").distinct()
+    rec = records.select(
+        "resolved_person_id", dob_text=full, dob_precision=ibis.ifelse(dob.length() == _FULL_DATE, 0, 1)
+    )
     dated = rec.filter(rec.dob_text.notnull())
     counts = dated.group_by("resolved_person_id", "dob_text", "dob_precision").aggregate(n=ibis._.count())
     # The first by (precision, most records, the date itself) is the smallest of one sortable text key: a
@@ -98,8 +104,18 @@ def person_facts(people: ir.Table, resolved: ir.Table, locations: ir.Table) -> i
     key = counts.dob_precision.cast("string") + _descending(counts.n) + counts.dob_text
     best = counts.group_by("resolved_person_id").aggregate(_key=key.min())
     best_text = best._key.substr(1 + _COUNT_WIDTH)
-    best = best.select("resolved_person_id", date_of_birth=best_text, dob_ymd=best_text.replace("-", "").cast("int64"))
-    facts = facts.left_join(best, "resolved_person_id").select(facts.resolved_person_id, "date_of_birth", "dob_ymd")
+    return best.select("resolved_person_id", date_of_birth=best_text, dob_ymd=best_text.replace("-", "").cast("int64"))
+
+
+def child_facts(records: ir.Table, dob: ir.Table, locations: ir.Table, rules: RuleSet, window: Window) -> ir.Table:
+    """Returns the facts of the people who were children in the window: date of birth, sex, ethnicity, area.
+
+    Sex, ethnicity and area are the values most of the child's records give (ties: the smallest). They are
+    voted for children only: nothing else reads them (the disparity report), and children are a fraction of
+    the people of an extract.
+    """
+    facts = children_in_window(dob, rules, window)
+    rec = records.semi_join(facts.select("resolved_person_id"), "resolved_person_id")
     areas = rec.join(locations.select("location_id", "area_code"), rec.address_location_id == locations.location_id)
     for column, table in (("sex", rec), ("ethnicity", rec), ("area_code", areas)):
         valued = table.filter(table[column].notnull() & (table[column].cast("string") != ""))
@@ -139,6 +155,7 @@ def involvement_facts(events: ir.Table, involvements: ir.Table, resolved: ir.Tab
     inv = inv.join(ev, "event_id")
     return inv.select(
         "event_id",
+        "person_id",
         "resolved_person_id",
         "role",
         "relationship",
@@ -209,56 +226,56 @@ _ANCHOR_ROLES = ("VICTIM", "SUBJECT")
 _FALLBACK_ANCHOR_ROLES = ("SUSPECT", "OFFENDER", "ARRESTED", "DETAINED")
 
 
-def family_pairs(relationships: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
+def resolved_relationships(relationships: ir.Table, resolved: ir.Table) -> ir.Table:
+    """Returns the source's relationships (a, b, relationship) between resolved people, each pair once."""
+    a = resolved.select(person_id_a="person_id", a="resolved_person_id")
+    b = resolved.select(person_id_b="person_id", b="resolved_person_id")
+    out = (
+        relationships.select("person_id_a", "person_id_b", "relationship").join(a, "person_id_a").join(b, "person_id_b")
+    )
+    return out.select("a", "b", "relationship").distinct()
+
+
+def family_pairs(rel: ir.Table, inv: ir.Table, involvements: ir.Table) -> ir.Table:
     """Returns (child, member) pairs the source names as child and parent or carer.
 
-    From `relationships` (a PARENT_OF or CARER_OF b) and from involvements: a PARENT or CARER of an event's
-    victim or subject is that person's parent; a CHILD is that person's child. An event with neither a victim
-    nor a subject is read against its suspect or detained person (the spec's relationship is to the victim or
-    the subject; without one, the person the event is about). Ages are not checked here: the rules test them.
+    From `rel` (:func:`resolved_relationships`: a PARENT_OF or CARER_OF b) and from `inv`
+    (:func:`involvement_facts`): a PARENT or CARER of an event's victim or subject is that person's parent; a
+    CHILD is that person's child. An event with neither a victim nor a subject (in the raw `involvements`) is
+    read against its suspect or detained person (the spec's relationship is to the victim or the subject;
+    without one, the person the event is about). Ages are not checked here: the rules test them.
     """
-    rel = relationships.filter(relationships.relationship.isin(["PARENT_OF", "CARER_OF"]))
-    asserted = rel.select(member_p=rel.person_id_a, child_p=rel.person_id_b)
-    inv = involvements.select("event_id", "person_id", "role", "relationship")
-    primary = inv.filter(inv.role.isin(_ANCHOR_ROLES)).select("event_id", anchor="person_id")
-    has_primary = primary.select("event_id").distinct()
-    fallback = inv.filter(inv.role.isin(_FALLBACK_ANCHOR_ROLES)).anti_join(has_primary, "event_id")
-    anchors = primary.union(fallback.select("event_id", anchor="person_id"))
-    kin = inv.filter(inv.relationship.isin(["PARENT", "CARER", "CHILD"])).select(
-        "event_id", kin="person_id", rel="relationship"
+    asserted = rel.filter(rel.relationship.isin(["PARENT_OF", "CARER_OF"])).select(member="a", child="b")
+    people = inv.select("event_id", "person_id", "resolved_person_id", "role", "relationship")
+    primary = people.filter(people.role.isin(_ANCHOR_ROLES))
+    has_primary = involvements.filter(involvements.role.isin(_ANCHOR_ROLES)).select("event_id").distinct()
+    fallback = people.filter(people.role.isin(_FALLBACK_ANCHOR_ROLES)).anti_join(has_primary, "event_id")
+    anchors = primary.union(fallback).select("event_id", anchor_p="person_id", anchor="resolved_person_id")
+    kin = people.filter(people.relationship.isin(["PARENT", "CARER", "CHILD"])).select(
+        "event_id", kin_p="person_id", kin="resolved_person_id", rel="relationship"
     )
     seen = kin.join(anchors, "event_id")
-    seen = seen.filter(seen.kin != seen.anchor)
+    seen = seen.filter(seen.kin_p != seen.anchor_p)
     is_child = seen.rel == "CHILD"
     from_events = seen.select(
-        member_p=ibis.ifelse(is_child, seen.anchor, seen.kin), child_p=ibis.ifelse(is_child, seen.kin, seen.anchor)
+        member=ibis.ifelse(is_child, seen.anchor, seen.kin), child=ibis.ifelse(is_child, seen.kin, seen.anchor)
     )
-    both = asserted.union(from_events)
-    m = resolved.select(member_p="person_id", member="resolved_person_id")
-    c = resolved.select(child_p="person_id", child="resolved_person_id")
-    out = both.join(m, "member_p").join(c, "child_p").select("child", "member")
+    out = asserted.union(from_events)
     return out.filter(out.child != out.member).distinct()
 
 
-def asserted_parents(relationships: ir.Table, resolved: ir.Table) -> ir.Table:
-    """Returns (member, child) pairs the source asserts: PARENT_OF and CARER_OF links."""
-    rel = relationships.filter(relationships.relationship.isin(["PARENT_OF", "CARER_OF"]))
-    a = resolved.select(person_id_a="person_id", member="resolved_person_id")
-    b = resolved.select(person_id_b="person_id", child="resolved_person_id")
-    out = rel.join(a, "person_id_a").join(b, "person_id_b").select("member", "child")
+def asserted_parents(rel: ir.Table) -> ir.Table:
+    """Returns (member, child) pairs the source asserts: PARENT_OF and CARER_OF links (`rel` as resolved)."""
+    out = rel.filter(rel.relationship.isin(["PARENT_OF", "CARER_OF"])).select(member="a", child="b")
     return out.filter(out.member != out.child).distinct()
 
 
-def partners(relationships: ir.Table, involvements: ir.Table, resolved: ir.Table) -> ir.Table:
+def partners(rel: ir.Table, inv: ir.Table) -> ir.Table:
     """Returns (a, b) partner pairs, both ways: PARTNER_OF links, and a PARTNER of an event's victim or subject."""
-    a = resolved.select(pa="person_id", a="resolved_person_id")
-    b = resolved.select(pb="person_id", b="resolved_person_id")
-    rel = relationships.filter(relationships.relationship == "PARTNER_OF")
-    asserted = rel.select(pa=rel.person_id_a, pb=rel.person_id_b)
-    partner = involvements.filter(involvements.relationship == "PARTNER").select("event_id", pa="person_id")
-    anchor = involvements.filter(involvements.role.isin(["VICTIM", "SUBJECT"])).select("event_id", pb="person_id")
-    seen = partner.join(anchor, "event_id").select("pa", "pb")
-    both = asserted.union(seen).join(a, "pa").join(b, "pb").select("a", "b")
+    asserted = rel.filter(rel.relationship == "PARTNER_OF").select("a", "b")
+    partner = inv.filter(inv.relationship == "PARTNER").select("event_id", a="resolved_person_id")
+    anchor = inv.filter(inv.role.isin(["VICTIM", "SUBJECT"])).select("event_id", b="resolved_person_id")
+    both = asserted.union(partner.join(anchor, "event_id").select("a", "b"))
     both = both.union(both.select(a=both.b, b=both.a))
     return both.filter(both.a != both.b).distinct()
 
@@ -339,12 +356,16 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
     window: Window,
     hold: Hold = as_is,
     pairs: ir.Table | None = None,
+    children: ir.Table | None = None,
 ) -> ir.Table:
     """Returns the evidence rows of every ACE found for every child in the window.
 
     `hold` materialises an intermediate table on the engine (the default leaves it as an expression); the
-    pipeline passes one, so the engines do not recompute the household join for every ACE.
+    pipeline passes one, so the engines do not recompute the household join for every ACE. `facts` gives
+    dates of birth (of household members too); `children`, when given, the facts of the window's children
+    only (the same answer, a smaller join for the child's own events).
     """
+    children = facts if children is None else children
     inv = _within(inv_all, window)
     if pairs is None:
         pairs = hold(household_pairs(households, rules), "held_pairs")
@@ -420,7 +441,7 @@ def ace_evidence(  # noqa: PLR0917 - the store, linkage and rule inputs; one blo
         out.append(_evidence(hh.filter(hh[f"c_{name}"] & hh.is_parent), "child", "ace", name, member))  # noqa: PERF401
 
     # The child's own events.
-    child_rows = _child_on_day(inv, facts, "resolved_person_id", rules)
+    child_rows = _child_on_day(inv, children, "resolved_person_id", rules)
     present = child_rows.filter((child_rows.role == "CHILD_PRESENT") & _has_any(child_rows.flags, da_flags))
     out.append(_evidence(present, "resolved_person_id", "ace", "domestic_abuse"))
     victim = child_rows.filter(child_rows.role == "VICTIM")
