@@ -121,6 +121,8 @@ class AuditTag(StrEnum):
     RECORDS_PAIR_UNSURE = "records:pair:unsure"
     RECORDS_LINK_RUN = "records:link:run"
     RECORDS_HISTORY_VIEW = "records:history:view"
+    RECORDS_IMPORT_RUN = "records:import:run"
+    RECORDS_IMPORT_VIEW = "records:import:view"
 
 
 TAG_OPERATIONS: dict[str, Operation] = {
@@ -207,6 +209,8 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.RECORDS_PAIR_UNSURE: Operation.ALTERATION,
     AuditTag.RECORDS_LINK_RUN: Operation.COMBINATION,
     AuditTag.RECORDS_HISTORY_VIEW: Operation.CONSULTATION,
+    AuditTag.RECORDS_IMPORT_RUN: Operation.COLLECTION,
+    AuditTag.RECORDS_IMPORT_VIEW: Operation.CONSULTATION,
 }
 
 

@@ -1,6 +1,8 @@
-"""Forms of the review queue and the person page."""
+"""Forms of the review queue, the person page, link runs and imports."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +43,35 @@ class RunForm(forms.Form):
     """Start a link run."""
 
     engine = forms.ChoiceField(choices=[("duckdb", "DuckDB"), ("spark", "Spark")], initial="duckdb")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (the extract's tables)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field returning every file chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        """Returns the list of cleaned files."""
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    """Upload a police records extract to import."""
+
+    extract = MultipleFileField(
+        error_messages={
+            "required": _("Choose the extract's files, or one ZIP file that holds them"),
+            "empty": _("The chosen file is empty: it has not even a header row. Export it again."),
+        }
+    )

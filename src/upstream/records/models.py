@@ -101,3 +101,45 @@ class LinkRun(models.Model):
     def is_active(self) -> bool:
         """Returns whether the run has not finished yet."""
         return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
+
+
+class ImportRun(models.Model):
+    """One import of a police records extract uploaded from the web, run as a background task.
+
+    The uploaded files wait in their own folder under the data folder until the task has imported them into
+    the records store (all or nothing); the folder is removed when the import ends, whatever its outcome.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(_("message"), blank=True)
+    files = models.JSONField(_("files"), default=list)  # the extract's file names, e.g. ["events.csv", ...]
+    upload_dir = models.CharField(max_length=500, blank=True)
+    version = models.CharField(_("store version"), max_length=20, blank=True)
+    tables = models.JSONField(_("counts"), default=dict)  # table -> read, rejected, new, updated, unchanged, total
+    rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    changed = models.BooleanField(_("changed the store"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_by_label = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("records import")
+
+    def __str__(self) -> str:
+        return f"Records import {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        """Returns whether the import has not finished yet."""
+        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}

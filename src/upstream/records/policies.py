@@ -2,6 +2,7 @@
 
 Roles first. Officers, analysts and supervisors may open a resolved person's page; analysts and supervisors
 work the clerical review queue, link and unlink records by hand, start link runs and read the link history.
+Only analysts upload an extract and import it.
 Call handlers, partners' caseworkers, the directory co-ordinator and the administrator have no access.
 
 Then scope: the records store holds the force's own extract, so only staff of a police force reach it
@@ -18,13 +19,14 @@ from django.db.models import QuerySet
 
 from upstream.core.policy import allow, register_filter, register_scope, same_organisation
 from upstream.core.roles import Role
-from upstream.records.models import LinkDecision, LinkRun
+from upstream.records.models import ImportRun, LinkDecision, LinkRun
 
 PERSON_VIEW = "records:person:view"
 PERSON_LINK = "records:person:link"  # link and unlink records by hand
 REVIEW = "records:review:decide"  # see the review queue and decide pairs
 RUN_START = "records:link:run"
 HISTORY_VIEW = "records:history:view"
+IMPORT = "records:import:run"  # upload an extract and import it into the store
 
 REVIEWERS = frozenset({Role.ANALYST, Role.SUPERVISOR})
 
@@ -33,6 +35,8 @@ allow(PERSON_LINK, REVIEWERS)
 allow(REVIEW, REVIEWERS)
 allow(RUN_START, REVIEWERS)
 allow(HISTORY_VIEW, REVIEWERS)
+# Loading a force's extract is an analyst's job (they prepare and check the data); supervisors review and link.
+allow(IMPORT, {Role.ANALYST})
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,5 @@ register_scope(LinkDecision, _own)
 register_filter(LinkDecision, _own_filter)
 register_scope(LinkRun, _own)
 register_filter(LinkRun, _own_filter)
+register_scope(ImportRun, _own)
+register_filter(ImportRun, _own_filter)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("runs/start/", views.run_start, name="run-start"),
     path("runs/<int:run_id>/", views.run, name="run"),
+    path("imports/new/", views.import_start, name="import-start"),
+    path("imports/<int:run_id>/", views.import_run, name="import"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upstream.core.policy import can, require
-from upstream.records import forms, policies, queries, services
+from upstream.records import forms, imports, policies, queries, services
 from upstream.records.models import Decision
 
 
@@ -48,6 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "waiting": queries.waiting_count(user) if reviewer else None,
             "can_review": reviewer,
             "can_run": can(user, policies.RUN_START, policies.StoreRecord("store")),
+            "can_import": can(user, policies.IMPORT, policies.StoreRecord("store")),
             "can_see_history": can(user, policies.HISTORY_VIEW, policies.StoreRecord("history")),
             "latest_run": queries.latest_run(user),
             "run_form": forms.RunForm(),
@@ -208,3 +209,38 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     link_run = queries.get_run(request.user, run_id)
     template = "records/_run_status.html" if request.headers.get("HX-Request") else "records/run.html"
     return render(request, template, {"run": link_run})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Takes an uploaded extract and queues its import into the records store."""
+    require(request.user, policies.IMPORT, policies.StoreRecord("store"))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = imports.start_import(actor=request.user, files=form.cleaned_data["extract"])
+            except ValidationError as exc:
+                errors["extract"] = _error_of(exc)
+            except services.RunRefusedError as exc:
+                errors["extract"] = str(exc)
+            else:
+                return HttpResponseRedirect(reverse("records:import", args=[run.pk]))
+        errors = {**_errors(form), **errors}
+    return render(
+        request,
+        "records/import_new.html",
+        {"form": form, "errors": errors, "latest": imports.latest_import(request.user)},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Shows an import's progress, then its counts and the rows it rejected (htmx refreshes it while it runs)."""
+    run = imports.get_import(request.user, run_id)
+    template = "records/_import_status.html" if request.headers.get("HX-Request") else "records/import.html"
+    return render(request, template, {"run": run, "rejects": imports.rejects_of(request.user, run)})
