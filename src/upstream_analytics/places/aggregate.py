@@ -118,12 +118,7 @@ def force_event_counts(
     location, or in an LSOA not among the force's, are left out. Calls are CALL events, missing episodes MISSING
     events, domestic abuse any event flagged DA; a repeat location is one with three or more events in the period.
     """
-    month = events.occurred_at.strftime("%Y-%m")
-    in_period = events.mutate(month=month).filter((month >= first_month) & (month <= last_month))
-    places = locations.select(event_location=locations.location_id, lsoa=locations.area_code)
-    joined = in_period.join(places, in_period.location_id == places.event_location).join(
-        lookup, _.lsoa == lookup.lookup_lsoa
-    )
+    joined = _placed_events(events, locations, lookup, first_month=first_month, last_month=last_month)
     flags = ibis.literal(";") + joined.flags.fill_null("").upper() + ibis.literal(";")
     per_area = joined.group_by("area_code").aggregate(
         calls=(joined.event_type == "CALL").cast("int64").sum(),
@@ -147,3 +142,30 @@ def force_event_counts(
         "force_events",
         repeat_locations=out.repeat_locations.fill_null(0).cast("int64"),
     )
+
+
+NO_CATEGORY = "not recorded"
+
+
+def _placed_events(
+    events: ibis.Table, locations: ibis.Table, lookup: ibis.Table, *, first_month: str, last_month: str
+) -> ibis.Table:
+    """Returns the events of the period joined to their location and the area holding its LSOA."""
+    month = events.occurred_at.strftime("%Y-%m")
+    in_period = events.mutate(month=month).filter((month >= first_month) & (month <= last_month))
+    places = locations.select(event_location=locations.location_id, lsoa=locations.area_code)
+    return in_period.join(places, in_period.location_id == places.event_location).join(
+        lookup, _.lsoa == lookup.lookup_lsoa
+    )
+
+
+def force_event_categories(
+    events: ibis.Table, locations: ibis.Table, lookup: ibis.Table, *, first_month: str, last_month: str
+) -> ibis.Table:
+    """Returns (area_code, event_type, category, events): the force's events by type and its own category.
+
+    Placed as ``force_event_counts`` places them; an event with no category counts as "not recorded".
+    """
+    joined = _placed_events(events, locations, lookup, first_month=first_month, last_month=last_month)
+    categorised = joined.mutate(category=joined.category.cast("string").fill_null(NO_CATEGORY))
+    return categorised.group_by(["area_code", "event_type", "category"]).aggregate(events=_.count().cast("int64"))

@@ -188,11 +188,18 @@ def split_counts(counts: pd.DataFrame, codes: list[str]) -> tuple[pd.DataFrame, 
     return by_type, totals, placement
 
 
+# The force's own events that join the typology when the records store is imported: domestic abuse and
+# missing episodes make up vulnerability with deprivation, calls make up demand with crimes and ASB.
+FORCE_EVENT_FEATURES = ("domestic_abuse_rate", "missing_rate", "calls_rate")
+
+
 def _typology_inputs(profile: pd.DataFrame, has_harm: bool) -> pd.DataFrame:
     harm_rate = profile["harm_rate"] if has_harm else profile["crimes_rate"]
     population = profile["population"]
+    force_events = {column: profile[column] for column in FORCE_EVENT_FEATURES if column in profile}
     return pd.DataFrame(
         {
+            **force_events,
             "harm_rate": harm_rate,
             "deprivation": profile["deprivation"],
             "demand_rate": profile["demand_rate"],
@@ -327,6 +334,18 @@ class _Run:
         for column in ("calls", "domestic_abuse", "missing", "repeat_locations"):
             self.profile[column] = counted[column]
             self.profile[f"{column}_rate"] = _rate(counted[column], population)
+        if "category" in events.columns:
+            categories = self.con.execute(
+                aggregate.force_event_categories(
+                    events,
+                    locations,
+                    self.lookup(),
+                    first_month=self.request.first_month,
+                    last_month=self.request.last_month,
+                )
+            )
+            categories = categories.sort_values(["area_code", "event_type", "category"]).reset_index(drop=True)
+            self.write_csv("force_event_categories", "force_events_by_category.csv", categories)
         self.records = {
             "version": store.current_version(),
             "events_sha256": file_digest(events_path),
@@ -413,10 +432,15 @@ class _Run:
         self.write_csv("monthly", "monthly.csv", trend)
 
     def step_typology(self) -> None:
-        """Writes the typology of need and the explanation of k."""
+        """Writes the typology of need (with the force's own events when imported) and the explanation of k."""
         assert self.profile is not None  # noqa: S101 - set by the profile step, which always runs first
         inputs = _typology_inputs(self.profile, bool(self.request.harm_weights))
         types, explanation = typology.typology(inputs, seed=self.request.seed)
+        if explanation["force_records_used"]:
+            self.notes.append(
+                "The typology's vulnerability adds domestic abuse and missing episodes, and its demand adds calls, "
+                "from the force's own records (each part standardised and weighted equally)."
+            )
         self.write_csv("typology", "typology.csv", types)
         self.write_json("typology_explanation", "typology.json", explanation)
 

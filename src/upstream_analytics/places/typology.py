@@ -45,18 +45,65 @@ NAMING_RULES = [
 ]
 
 
+# What each feature is made of: (input column, logged?, what it is). The first part of each is always there;
+# the others come from the force's own records (the records store) and are used when the profile has them.
+PARTS: dict[str, tuple[tuple[str, bool, str], ...]] = {
+    "harm": (("harm_rate", True, "harm-weighted crime per 1,000 residents"),),
+    "vulnerability": (
+        ("deprivation", False, "deprivation percentile from the IMD rank (1 = most deprived in England)"),
+        ("domestic_abuse_rate", True, "domestic abuse events (flagged DA) per 1,000 residents, force records"),
+        ("missing_rate", True, "missing episodes per 1,000 residents, force records"),
+    ),
+    "demand": (
+        ("demand_rate", True, "crimes and ASB incidents per 1,000 residents"),
+        ("calls_rate", True, "calls for service per 1,000 residents, force records"),
+    ),
+}
+
+
+def _standardise(values: pd.Series) -> pd.Series:
+    std = values.std(ddof=0)
+    return (values - values.mean()) / (std or 1.0)
+
+
+def parts_used(indicators: pd.DataFrame) -> dict[str, list[str]]:
+    """Returns, per feature, the input columns it is made of: the optional ones only when the input has them."""
+    used: dict[str, list[str]] = {}
+    for feature, parts in PARTS.items():
+        first, *optional = parts
+        used[feature] = [first[0]] + [
+            # Used when the force's records place any such event in the force's areas (and residents are known).
+            column
+            for column, _log, _what in optional
+            if column in indicators and bool((indicators[column].astype(float).fillna(0.0) > 0).any())
+        ]
+    return used
+
+
 def features(indicators: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Returns the standardised features (log of rates, then z-scores) and how many values were imputed."""
-    raw = pd.DataFrame(index=indicators.index)
-    # Rates per 1,000 residents are heavily skewed (a city centre has few residents and much crime), so
-    # they are logged before standardising; otherwise one area would be a cluster of its own.
-    raw["harm"] = np.log1p(indicators["harm_rate"].astype(float))
-    raw["vulnerability"] = indicators["deprivation"].astype(float)
-    raw["demand"] = np.log1p(indicators["demand_rate"].astype(float))
-    imputed = {c: int(raw[c].isna().sum()) for c in FEATURES}
-    raw = raw.fillna(raw.median()).fillna(0.0)
-    std = raw.std(ddof=0).replace(0, 1.0)
-    return (raw - raw.mean()) / std, imputed
+    """Returns the standardised features (log of rates, then z-scores) and how many values were imputed.
+
+    A feature made of several parts (vulnerability from deprivation, domestic abuse and missing episodes when
+    the force's records are imported) is the mean of its parts' z-scores, standardised again, so each part
+    counts equally and the feature keeps the same scale as one made of a single part.
+    """
+    used = parts_used(indicators)
+    out = pd.DataFrame(index=indicators.index)
+    imputed: dict[str, int] = {}
+    for feature, parts in PARTS.items():
+        scores = []
+        for column, logged, _what in parts:
+            if column not in used[feature]:
+                continue
+            # Rates per 1,000 residents are heavily skewed (a city centre has few residents and much crime),
+            # so they are logged before standardising; otherwise one area would be a cluster of its own.
+            raw = indicators[column].astype(float)
+            raw = np.log1p(raw) if logged else raw
+            imputed[column] = int(raw.isna().sum())
+            # The median fills gaps (Welsh LSOAs have no IMD row); with no value at all, every area is alike.
+            scores.append(_standardise(raw.fillna(raw.median() if raw.notna().any() else 0.0)))
+        out[feature] = scores[0] if len(scores) == 1 else _standardise(pd.concat(scores, axis=1).mean(axis=1))
+    return out, imputed
 
 
 def choose_k(x: np.ndarray, *, seed: int = SEED) -> tuple[int, dict[int, float]]:
@@ -96,6 +143,7 @@ def _typology(indicators: pd.DataFrame, *, seed: int) -> tuple[pd.DataFrame, dic
     from sklearn.cluster import KMeans
 
     z, imputed = features(indicators)
+    used = parts_used(indicators)
     x = z[list(FEATURES)].to_numpy()
     k, scores = choose_k(x, seed=seed)
     if k == 1:
@@ -138,11 +186,9 @@ def _typology(indicators: pd.DataFrame, *, seed: int) -> tuple[pd.DataFrame, dic
             if k > 1
             else "Too few areas (or no variation) to cluster: every area is in one group."
         ),
-        "features": {
-            "harm": "log(1 + harm-weighted crime per 1,000 residents), standardised",
-            "vulnerability": "deprivation percentile from the IMD rank (1 = most deprived in England), standardised",
-            "demand": "log(1 + crimes and ASB incidents per 1,000 residents), standardised",
-        },
+        "features": {feature: _describe(feature, used[feature]) for feature in FEATURES},
+        "parts": used,
+        "force_records_used": any(len(columns) > 1 for columns in used.values()),
         "imputed_with_median": imputed,
         "clusters": [
             {
@@ -157,6 +203,17 @@ def _typology(indicators: pd.DataFrame, *, seed: int) -> tuple[pd.DataFrame, dic
         "seed": seed,
     }
     return out, explanation
+
+
+def _describe(feature: str, columns: list[str]) -> str:
+    """Returns how a feature was made, in words, for typology.json."""
+    described = []
+    for column, logged, what in PARTS[feature]:
+        if column in columns:
+            described.append(f"log(1 + {what})" if logged else what)
+    if len(described) == 1:
+        return f"{described[0]}, standardised"
+    return "mean of the standardised " + "; ".join(described) + ", standardised again"
 
 
 VLI_COMPONENTS = ("burglary_rate", "criminal_damage_rate", "income", "employment", "education", "young_share")

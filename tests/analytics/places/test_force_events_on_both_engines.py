@@ -19,23 +19,24 @@ LOCATIONS = pd.DataFrame(
 )
 
 
-def event(event_id, event_type, when, location, flags=None):
+def event(event_id, event_type, when, location, flags=None, *, category=None):
     return {
         "event_id": event_id,
         "event_type": event_type,
         "occurred_at": dt.datetime.fromisoformat(when),
         "location_id": location,
         "flags": flags,
+        "category": category,
     }
 
 
 EVENTS = pd.DataFrame(
     [
-        event("1", "CALL", "2024-02-01T10:00", "A"),
-        event("2", "CALL", "2024-02-03T22:00", "A", "DA;ALCOHOL"),
-        event("3", "INCIDENT", "2024-02-10T01:00", "A", "da"),  # flags are compared ignoring case
-        event("4", "MISSING", "2024-02-11T09:00", "B"),
-        event("5", "CALL", "2024-02-28T23:59", "C", "DRUGS"),  # "DRUGS" is not "DA"
+        event("1", "CALL", "2024-02-01T10:00", "A", category="Concern for safety"),
+        event("2", "CALL", "2024-02-03T22:00", "A", "DA;ALCOHOL", category="Domestic incident"),
+        event("3", "INCIDENT", "2024-02-10T01:00", "A", "da", category="Domestic incident"),  # flags ignore case
+        event("4", "MISSING", "2024-02-11T09:00", "B", category="Missing child"),
+        event("5", "CALL", "2024-02-28T23:59", "C", "DRUGS", category="Concern for safety"),  # DRUGS is not DA
         event("6", "CALL", "2024-03-01T00:00", "A"),  # after the period
         event("7", "CALL", "2024-01-31T23:59", "A"),  # before it
         event("8", "CALL", "2024-02-05T10:00", "D", "DA"),  # outside the force
@@ -65,4 +66,33 @@ def test_calls_domestic_abuse_missing_and_repeat_locations_by_area(con, tables):
         # A has three events in February: one repeat location.
         {"area_code": "W1", "calls": 2, "domestic_abuse": 2, "missing": 1, "force_events": 4, "repeat_locations": 1},
         {"area_code": "W2", "calls": 1, "domestic_abuse": 0, "missing": 0, "force_events": 1, "repeat_locations": 0},
+    ]
+
+
+def test_events_by_type_and_the_forces_own_category(con, tables):
+    events, locations = tables
+    counted = aggregate.force_event_categories(
+        events, locations, aggregate.lookup_table(LOOKUP), first_month="2024-02", last_month="2024-02"
+    )
+    assert to_sorted_records(con, counted) == [
+        {"area_code": "W1", "event_type": "CALL", "category": "Concern for safety", "events": 1},
+        {"area_code": "W1", "event_type": "CALL", "category": "Domestic incident", "events": 1},
+        {"area_code": "W1", "event_type": "INCIDENT", "category": "Domestic incident", "events": 1},
+        {"area_code": "W1", "event_type": "MISSING", "category": "Missing child", "events": 1},
+        {"area_code": "W2", "event_type": "CALL", "category": "Concern for safety", "events": 1},
+    ]
+
+
+def test_an_event_with_no_category_counts_as_not_recorded(con, tmp_path):
+    pd.DataFrame([event("1", "CALL", "2024-02-01T10:00", "A"), event("2", "CALL", "2024-02-02T10:00", "A")]).astype(
+        {"category": "string"}
+    ).to_parquet(tmp_path / "uncategorised.parquet", index=False, coerce_timestamps="us")
+    LOCATIONS.to_parquet(tmp_path / "places.parquet", index=False)
+    events = con.read_parquet(str(tmp_path / "uncategorised.parquet"), table_name="test_uncategorised")
+    locations = con.read_parquet(str(tmp_path / "places.parquet"), table_name="test_places")
+    counted = aggregate.force_event_categories(
+        events, locations, aggregate.lookup_table(LOOKUP), first_month="2024-02", last_month="2024-02"
+    )
+    assert to_sorted_records(con, counted) == [
+        {"area_code": "W1", "event_type": "CALL", "category": "not recorded", "events": 2}
     ]

@@ -61,3 +61,28 @@ def test_areas_that_all_look_alike_form_one_group():
     frame, explanation = typology(indicators().iloc[:5].assign(harm_rate=1.0, deprivation=0.5, demand_rate=1.0))
     assert explanation["k"] == 1
     assert set(frame["cluster"]) == {1}
+
+
+def test_domestic_abuse_and_missing_episodes_can_make_an_area_complex_need():
+    # Two groups alike in deprivation: one with much harm and demand, and far more domestic abuse and missing
+    # episodes. On deprivation alone it looks like a town centre; with the force's events, complex need.
+    frame = indicators().loc[lambda f: f.index.str.startswith(("G0", "G1"))].copy()
+    frame["deprivation"] = 0.5
+    frame["harm_rate"] = np.where(frame.index.str.startswith("G0"), 400.0, 20.0)
+    frame["demand_rate"] = np.where(frame.index.str.startswith("G0"), 300.0, 20.0)
+    without, _ = typology(frame)
+    harmed = without[without["area_code"].str.startswith("G0")]
+    assert set(harmed["cluster_name"]) == {"night-time economy or town centre"}
+    frame["domestic_abuse_rate"] = np.where(frame.index.str.startswith("G0"), 30.0, 1.0)
+    frame["missing_rate"] = np.where(frame.index.str.startswith("G0"), 5.0, 0.0)
+    found, explanation = typology(frame)
+    assert explanation["parts"]["vulnerability"] == ["deprivation", "domestic_abuse_rate", "missing_rate"]
+    assert set(found[found["area_code"].str.startswith("G0")]["cluster_name"]) == {"complex policing need"}
+
+
+def test_force_event_columns_with_no_events_leave_the_typology_as_it_was():
+    plain, plain_explanation = typology(indicators())
+    empty, explanation = typology(indicators().assign(domestic_abuse_rate=0.0, missing_rate=np.nan, calls_rate=0.0))
+    assert explanation["force_records_used"] is False
+    assert explanation["parts"] == plain_explanation["parts"]
+    assert empty.equals(plain)
