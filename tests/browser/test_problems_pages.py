@@ -200,3 +200,41 @@ def test_without_javascript_the_map_is_its_table_and_measured_figures_are_used(n
     plan.refresh_from_db()
     assert plan.after_value is not None
     assert plan.baseline_value is not None
+
+
+def test_the_problem_is_placed_on_a_map_of_its_area(browser_page, sign_in, assert_no_axe_violations, settings):
+    from pathlib import Path
+
+    page = browser_page
+    user = sign_in(page, "supervisor")
+    plan = _measured_world(user, Path(settings.ANALYTICS_DIR))
+    page.goto(f"/problems/{plan.pk}/stage/scanning/")
+    page.wait_for_selector("#location-map[data-map-ready=true]")
+    assert page.locator("#location-map-section").is_visible()
+    assert page.locator("#latitude").input_value() == "51.45"  # the plan's point is shown
+    assert_no_axe_violations(page)
+    page.locator("#location-map").click()  # the middle of the map, inside the neighbourhood
+    latitude = float(page.locator("#latitude").input_value())
+    longitude = float(page.locator("#longitude").input_value())
+    assert 51.44 <= latitude <= 51.46
+    assert -2.59 <= longitude <= -2.57
+    page.locator("main form button.govuk-button").click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert (round(plan.latitude, 6), round(plan.longitude, 6)) == (latitude, longitude)
+
+
+def test_without_javascript_the_point_is_typed_in(nojs_page, sign_in, settings):
+    from pathlib import Path
+
+    page = nojs_page
+    user = sign_in(page, "supervisor")
+    plan = _measured_world(user, Path(settings.ANALYTICS_DIR))
+    page.goto(f"/problems/{plan.pk}/stage/scanning/")
+    assert not page.locator("#location-map-section").is_visible()
+    page.fill("#latitude", "51.452")
+    page.fill("#longitude", "-2.581")
+    page.locator("main form button.govuk-button").click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert (plan.latitude, plan.longitude) == (51.452, -2.581)

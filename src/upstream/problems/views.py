@@ -146,6 +146,7 @@ def _render_form(
     multipart: bool = False,
     caption: str = "",
     started_from: dict[str, str] | None = None,
+    location_map: str = "",
 ) -> HttpResponse:
     errors = _errors(form)
     return render(
@@ -162,6 +163,8 @@ def _render_form(
             "version": version,
             "multipart": multipart,
             "started_from": started_from,
+            # The GeoJSON of the plan's area, for placing the plan's point on a map (scanning, with JavaScript).
+            "location_map": location_map,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -347,6 +350,7 @@ def stage_edit(request: HttpRequest, plan_id: int, stage: str) -> HttpResponse:
         submit=_("Save"),
         plan=plan,
         version=plan.version,
+        location_map=reverse("places:area-geojson", args=[plan.area.code]) if stage == "scanning" else "",
     )
 
 
