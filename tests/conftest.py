@@ -53,6 +53,14 @@ def _english_first():
     translation.deactivate()
 
 
+@pytest.fixture
+def signed_in(client):
+    """Returns a function that signs a user in on the test client past both factors, and returns the client."""
+    from signing_in import sign_in
+
+    return lambda user: sign_in(client, user)
+
+
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, settings):
     """Gives each test its own data folder, so runs and analytics outputs never mix."""

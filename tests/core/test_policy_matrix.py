@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from signing_in import sign_in
 from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.roles import Role
 from upstream.people import services
@@ -65,15 +64,6 @@ def test_the_matrix_covers_every_role_and_every_people_route():
     # A new people page must be added to the table, so its access is decided rather than inherited.
     assert {f"people:{p.name}" for p in urlpatterns} == {r for r in ROUTES if r.startswith("people:")}
     assert {r.value for r in Role} <= set(MATRIX)
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors (django-otp's verified-device session key)."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from signing_in import sign_in
 from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.models import AuditEvent
 from upstream.core.policy import PermissionDenied
@@ -81,15 +80,6 @@ def commissioner(db):
     return User.objects.create_user(
         username="commissioner", organisation=organisation, roles=[Role.DIRECTORY_COORDINATOR]
     )
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def _row(rows, need):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.roles import Role
@@ -74,21 +72,3 @@ def make_person():
 @pytest.fixture
 def person(make_person, officer):
     return make_person(officer)
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects (django-otp's session key)."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign(user):
-        return sign_in(client, user)
-
-    return sign

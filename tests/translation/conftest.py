@@ -8,8 +8,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.roles import Role
@@ -52,21 +50,6 @@ def service(db):
 @pytest.fixture
 def service_kind():
     return registry.get("directory.service")
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-@pytest.fixture
-def signed_in(client):
-    return lambda user: sign_in(client, user)
 
 
 class _Handler(BaseHTTPRequestHandler):
