@@ -27,6 +27,14 @@ from upstream_analytics.triggers import disparity, repeats, rules
 from upstream_analytics.triggers.ruleset import ACE_NAMES, RuleSet
 
 STORE_TABLES = ("events", "people", "locations", "involvements", "relationships")
+# The columns of each store table a run reads (DuckDB loads only these).
+_READ_COLUMNS = {
+    "events": ("event_id", "event_type", "occurred_at", "location_id", "category", "offence_code", "flags", "outcome"),
+    "people": ("person_id", "date_of_birth", "sex", "ethnicity", "address_location_id"),
+    "locations": ("location_id", "uprn", "address_line", "postcode", "area_code"),
+    "involvements": ("event_id", "person_id", "role", "relationship"),
+    "relationships": ("person_id_a", "person_id_b", "relationship"),
+}
 
 
 class NotLinkedError(Exception):
@@ -114,7 +122,7 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
         # loaded once into a temporary table instead (the resolved CSV alone was parsed a dozen times a run).
         hold = holder(con)
         return Inputs(
-            **{n: hold(t, f"trig_{n}_held") for n, t in tables.items()},
+            **{n: hold(t.select(*_READ_COLUMNS[n]), f"trig_{n}_held") for n, t in tables.items()},
             resolved=hold(resolved_table.select("person_id", "resolved_person_id"), "trig_resolved"),
             households=hold(
                 households_table.select("resolved_person_id", "household_id", "from", "to"), "trig_households"
@@ -175,13 +183,14 @@ def compute(
     so only the rows of the output files leave it.
     """
     window = rules.Window.ending(as_of, ruleset.number("lookback_months"))
-    records = rules.person_records(inputs.people, inputs.resolved)
+    records = hold(rules.person_records(inputs.people, inputs.resolved), "held_records")
     dob = hold(rules.dates_of_birth(records), "held_dob")
     children = hold(rules.child_facts(records, dob, inputs.locations, ruleset, window), "held_children")
     inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "held_involvements")
     rel = hold(rules.resolved_relationships(inputs.relationships, inputs.resolved), "held_relationships")
     family = rules.family_pairs(rel, inv, inputs.involvements)
-    pairs = hold(rules.household_pairs(inputs.households, ruleset, family, children), "held_pairs")
+    pairs = rules.household_pairs(inputs.households, ruleset, family, children, hold)
+    pairs = hold(rules.aged_pairs(pairs, dob), "held_pairs")
     parents = hold(
         rules.carers(rules.asserted_parents(rel), rules.partners(rel, inv), inputs.households, dob, ruleset, pairs),
         "held_parents",
