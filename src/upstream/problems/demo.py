@@ -180,12 +180,13 @@ def _make_plan(
     if depth >= 2:  # noqa: PLR2004 - response
         finding = _analyse(plan, finding_text, hypothesis, good)
         when = _moved(plan, supervisor, when, rng, from_stage=Stage.ANALYSIS, to_stage=Stage.RESPONSE)
+        responded = when
         # A plan that went past the response passed its gate: every action linked and an impact chosen.
         _respond(plan, rng, finding, technique, good=good, joined=joined, when=when, passed=depth >= 3)  # noqa: PLR2004
     if depth >= 3:  # noqa: PLR2004 - assessment
         when = _moved(plan, supervisor, when, rng, from_stage=Stage.RESPONSE, to_stage=Stage.ASSESSMENT)
     if depth >= 4:  # noqa: PLR2004 - closed
-        _assess(plan, rng, baseline, good, when)
+        _assess(plan, rng, baseline, good, responded, when)
         when = _moved(plan, supervisor, when, rng, from_stage=Stage.ASSESSMENT, to_stage=Stage.CLOSED)
         plan.closed_at = when
     plan.stage = stage
@@ -297,11 +298,17 @@ def _respond(
     plan.save()
 
 
-def _assess(plan: ProblemPlan, rng: random.Random, baseline: int, good: bool, when: dt.datetime) -> None:
+def _assess(  # noqa: PLR0917 - the plan's own story, in order
+    plan: ProblemPlan, rng: random.Random, baseline: int, good: bool, responded: dt.datetime, when: dt.datetime
+) -> None:
     factor = rng.uniform(0.45, 0.9) if good else rng.uniform(0.8, 1.15)
     plan.after_value = round(baseline * factor)
-    plan.after_start = when.date() - dt.timedelta(days=182)
-    plan.after_end = when.date()
+    # After: from the day the response began to the assessment, and the baseline over as many days before
+    # the plan was started, so "the same measure after as before" compares like with like and never overlaps.
+    plan.after_start = responded.date()
+    plan.after_end = max(when.date(), plan.after_start)
+    days = (plan.after_end - plan.after_start).days
+    plan.baseline_start = plan.baseline_end - dt.timedelta(days=days)
     if good:
         plan.comparison_kind = ComparisonKind.COMPARISON_AREA
         sibling = Area.objects.filter(parent=plan.area.parent, level=AreaLevel.WARD).exclude(pk=plan.area_id).first()

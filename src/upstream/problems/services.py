@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from upstream.core import audit
@@ -259,6 +260,29 @@ def _clean_plan_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _check_together(current: ProblemPlan, cleaned: dict[str, Any]) -> None:
+    """Refuses changes that leave the plan saying something impossible: half a point, or an after before."""
+
+    def value(name: str) -> Any:
+        return cleaned[name] if name in cleaned else getattr(current, name)
+
+    if (value("latitude") is None) != (value("longitude") is None):
+        raise ValidationError(
+            _("Enter both the latitude and the longitude of the point, or neither"),
+            code="longitude" if value("longitude") is None else "latitude",
+        )
+    baseline_end, after_start = value("baseline_end"), value("after_start")
+    if baseline_end and after_start and after_start <= baseline_end:
+        raise ValidationError(
+            _(
+                "The after period must start after the baseline period ends (%(end)s), so that the two do not "
+                "overlap: change the after period's start or the baseline's end"
+            )
+            % {"end": date_format(baseline_end)},
+            code="baseline_end" if "baseline_end" in cleaned and "after_start" not in cleaned else "after_start",
+        )
+
+
 @transaction.atomic
 def update_plan(
     *, actor: Any, plan: ProblemPlan | int, expected_version: int, areas: Any = None, **changes: Any
@@ -270,6 +294,7 @@ def update_plan(
     if current.stage == Stage.CLOSED:
         raise ValidationError(_("This plan is closed, so it cannot be changed."), code="closed")
     cleaned = _clean_plan_changes(changes)
+    _check_together(current, cleaned)
     if "comparison_area" in cleaned:
         area = cleaned.pop("comparison_area")
         cleaned["comparison_area_id"] = area.pk if area is not None else None

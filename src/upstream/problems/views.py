@@ -337,7 +337,8 @@ def stage_edit(request: HttpRequest, plan_id: int, stage: str) -> HttpResponse:
         except services.ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Shown at the field it is about when that field is on this form, so the summary links to it.
+            form.add_error(exc.code if exc.code in form.fields else None, exc)
         else:
             messages.success(request, _("%(stage)s saved") % {"stage": STAGE_TITLES[stage]})
             return HttpResponseRedirect(_plan_url(plan, stage))
