@@ -56,6 +56,9 @@ class SearchQuery:
     language: str = ""
     open_at: dt.datetime | None = None
     attendance: str = ""
+    # Only these services (empty: any). Referrals' picker keeps to the services that take referrals, so the
+    # count and the pages are of those alone.
+    service_ids: tuple[uuid.UUID, ...] = ()
     page: int = 1
     per_page: int = 20
 
@@ -71,6 +74,7 @@ class SearchQuery:
         data["near"] = self.near is not None
         data["open_at"] = self.open_at.isoformat() if self.open_at else None
         data["needs"] = list(self.needs)
+        data["service_ids"] = len(self.service_ids)
         return {k: v for k, v in data.items() if v not in (None, "", (), [], False) or k == "near"}
 
 
@@ -250,6 +254,11 @@ class _Plan:
             self.params.append(True)
         if query.area_code:
             sql, params = _in_area(query.area_code)
+            self.where.append(f"e.service_id IN ({sql})")
+            self.params += list(params)
+        if query.service_ids:
+            # Through the ORM, so each id is written as this database stores a UUID.
+            sql, params = Service.objects.filter(pk__in=query.service_ids).values("id").query.sql_with_params()
             self.where.append(f"e.service_id IN ({sql})")
             self.params += list(params)
 
