@@ -170,3 +170,101 @@ def test_without_javascript_an_officer_refers_a_person_from_their_page_to_a_prog
     nojs_page.wait_for_load_state()
     made = Referral.objects.order_by("-pk").first()
     assert (made.programme_id, made.person_id, made.status) == (programme.pk, person.pk, "sent")
+
+
+@pytest.fixture
+def young_women(world):
+    from upstream.directory.models import Phone, Service
+    from upstream.referrals.models import ReceivingService
+
+    service = Service.objects.create(
+        name="Young Women's Project",
+        need_categories=["parenting"],
+        eligibility_sex="female",
+        minimum_age=16,
+        maximum_age=25,
+        client_groups=["young_person"],
+    )
+    Phone.objects.create(service=service, number="01632 960123")
+    ReceivingService.objects.create(
+        service=service, organisation=world["caseworker"].organisation, accepts_self_referrals=True
+    )
+    ReceivingService.objects.filter(service=world["service"]).update(accepts_self_referrals=True)
+    return service
+
+
+def _ask_for_help_as_someone_too_old(page, service):
+    page.goto(f"/referrals/ask-for-help/?service={service.pk}")
+    page.fill("#contact_name", "Arabella Donn")
+    page.fill("#contact_phone", "07700 900123")
+    page.fill("#age", "40")
+    page.check("#sex-1")  # female
+    page.check("#client_groups-2")  # none of these
+    page.fill("#reason", "I need someone to talk to")
+    page.check("#agree")
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_load_state()
+
+
+def test_the_self_referral_form_with_its_eligibility_questions_and_the_not_eligible_page_pass_axe(
+    browser_page, young_women
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    browser_page.goto(f"/referrals/ask-for-help/?service={young_women.pk}")
+    assert "Who it is for" in browser_page.content()
+    assert_no_axe_violations(browser_page)
+    _ask_for_help_as_someone_too_old(browser_page, young_women)
+    assert "may not be the right place for you" in browser_page.content()
+    assert_no_axe_violations(browser_page)
+
+
+def test_without_javascript_a_self_referral_outside_the_rules_is_told_where_else_to_turn(nojs_page, young_women):
+    from django.core.cache import cache
+
+    from upstream.referrals.models import Referral
+
+    cache.clear()
+    before = Referral.objects.count()
+    _ask_for_help_as_someone_too_old(nojs_page, young_women)
+    content = nojs_page.content()
+    assert "may not be the right place for you" in content
+    assert "The service is for people aged 25 or under." in content
+    assert "01632 960123" in content
+    assert "Arabella" not in content
+    assert Referral.objects.count() == before
+    nojs_page.get_by_role("link", name="Ask Harbour Light family support for help").click()
+    nojs_page.wait_for_load_state()
+    assert "Ask Harbour Light family support for help" in nojs_page.content()
+
+
+@pytest.fixture
+def many_services(world):
+    from upstream.directory.models import Service
+    from upstream.directory.services import refresh_services_index
+    from upstream.referrals.models import ReceivingService
+
+    many = [Service(name=f"Parenting circle {i:02d}", need_categories=["parenting"]) for i in range(25)]
+    Service.objects.bulk_create(many)
+    refresh_services_index(service_ids=[s.pk for s in many])
+    ReceivingService.objects.bulk_create(
+        [ReceivingService(service=s, organisation=world["caseworker"].organisation) for s in many]
+    )
+    return many
+
+
+def test_the_refer_picker_with_pages_passes_axe(browser_page, world, many_services):
+    submit_sign_in(browser_page, world["officer"].username)
+    browser_page.goto("/referrals/refer/?need=parenting")
+    assert "25 services take referrals through Upstream and match. Page 1 of 2." in browser_page.content()
+    assert_no_axe_violations(browser_page)
+
+
+def test_without_javascript_the_refer_picker_pages_through_services(nojs_page, world, many_services):
+    submit_sign_in(nojs_page, world["officer"].username)
+    nojs_page.goto("/referrals/refer/?need=parenting")
+    nojs_page.get_by_role("navigation", name="Pages of services").get_by_role("link", name="Next").click()
+    nojs_page.wait_for_load_state()
+    assert "Page 2 of 2." in nojs_page.content()
+    assert nojs_page.locator("#service-results li").count() == 5

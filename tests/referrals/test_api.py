@@ -173,3 +173,34 @@ def test_bad_input_is_a_clear_422_not_a_500(client, service, force_key):
     ):
         response = client.post("/api/referrals/", payload, content_type="application/json", **auth(force_key))
         assert response.status_code in (400, 422), (payload, response.status_code)
+
+
+def test_every_call_by_a_known_key_is_audited_refused_ones_too_without_the_body(
+    client, service, force_key, council_key, charity
+):
+    _k, charity_key = services.create_api_key(organisation=charity, name="Charity", created_by_label="t")
+    data = client.post("/api/referrals/", body(service), content_type="application/json", **auth(force_key)).json()
+    url = f"/api/referrals/{data['id']}/transition"
+    refused = [
+        client.get(f"/api/referrals/{data['id']}", **auth(charity_key)),  # out of reach: 404
+        client.post(url, {"status": "received"}, content_type="application/json", **auth(council_key)),  # 428
+        client.post(  # a schema error (422), with a name in the body that must not reach the log
+            "/api/referrals/",
+            {**body(service), "urgency": "Sue Bridehead"},
+            content_type="application/json",
+            **auth(force_key),
+        ),
+    ]
+    assert [r.status_code for r in refused] == [404, 428, 422]
+    events = list(AuditEvent.objects.filter(tag="referrals:api:refused").order_by("sequence"))
+    assert [(e.actor_label.startswith("api-"), e.operation, e.detail["status"]) for e in events] == [
+        (True, "security", 404),
+        (True, "security", 428),
+        (True, "security", 422),
+    ]
+    assert events[0].object_id == str(data["id"])
+    assert events[1].detail == {"method": "POST", "path": url, "status": 428}
+    assert all("Sue" not in str(e.detail) for e in events)
+    # An unknown key names nobody, so nothing is written for it.
+    assert client.get("/api/referrals/", **auth("upk_nothing_here")).status_code == 401
+    assert AuditEvent.objects.filter(tag="referrals:api:refused").count() == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -84,3 +85,74 @@ def test_opening_the_picker_for_a_person_is_audited_as_a_consultation(signed_in,
     assert event is not None
     assert event.operation == "consultation"
     assert "refer" in event.purpose
+
+
+@pytest.fixture
+def crowded_directory(council):
+    """275 parenting services, in whose order (by name) the 45 that take referrals come after the first 230."""
+    from upstream.directory.services import refresh_services_index
+
+    first = [Service(name=f"Aaron Parenting {i:03d}", need_categories=["parenting"]) for i in range(230)]
+    taking = [Service(name=f"Zephyr Parenting {i:02d}", need_categories=["parenting"]) for i in range(45)]
+    Service.objects.bulk_create(first + taking)
+    refresh_services_index(service_ids=[s.pk for s in first + taking])
+    ReceivingService.objects.bulk_create([ReceivingService(service=s, organisation=council) for s in taking])
+    return taking
+
+
+def _service_ids(body):
+    return set(re.findall(r"/referrals/new/\?service=([0-9a-f-]{36})", body))
+
+
+def test_the_picker_pages_through_every_service_that_takes_referrals_however_far_down_they_rank(
+    signed_in, officer, person, crowded_directory
+):
+    client = signed_in(officer)
+    first = client.get("/referrals/refer/", {"person": person.pk, "need": "parenting"}).content.decode()
+    assert "45 services take referrals through Upstream and match." in first
+    assert "Page 1 of 3." in first
+    assert 'aria-label="Pages of services"' in first
+    # The next page keeps the person and the search.
+    assert f"?person={person.pk}&amp;need=parenting&amp;programmes_page=1&amp;page=2#services" in first
+    seen = _service_ids(first)
+    assert len(seen) == 20
+    for number in (2, 3):
+        body = client.get(
+            "/referrals/refer/", {"person": person.pk, "need": "parenting", "page": number}
+        ).content.decode()
+        assert f"Page {number} of 3." in body
+        found = _service_ids(body)
+        assert not found & seen, "a service shown on two pages"
+        seen |= found
+    assert seen == {str(s.pk) for s in crowded_directory}
+    # Past the last page: no list, the count and a way back instead of "nothing matches".
+    beyond = client.get("/referrals/refer/", {"need": "parenting", "page": 9}).content.decode()
+    assert "45 services take referrals through Upstream and match, on 3 pages." in beyond
+    assert "Go to the first page" in beyond
+    assert not _service_ids(beyond)
+
+
+def test_the_picker_pages_through_programmes_too(signed_in, officer, council):
+    from upstream.referrals.models import Programme
+
+    Programme.objects.bulk_create(
+        [
+            Programme(name=f"Course {i:02d}", organisation=council, places=10, starts_on=dt.date(2025, 1, 1))
+            for i in range(25)
+        ]
+    )
+    client = signed_in(officer)
+    first = client.get("/referrals/refer/").content.decode()
+    assert "25 programmes running now match. Page 1 of 2." in first
+    second = client.get("/referrals/refer/", {"programmes_page": 2}).content.decode()
+    names = set(re.findall(r"Refer to (Course \d\d)", first)) | set(re.findall(r"Refer to (Course \d\d)", second))
+    assert names == {f"Course {i:02d}" for i in range(25)}
+    assert len(re.findall(r"Refer to Course", second)) == 5
+
+
+def test_the_picker_search_counts_only_services_that_take_referrals(officer, crowded_directory):
+    from upstream.referrals import queries
+
+    targets = queries.referral_targets(officer, need="parenting", page=3)
+    assert (targets.services_total, targets.services_pages, len(targets.services)) == (45, 3, 5)
+    assert queries.referral_targets(officer, text="Aaron").services_total == 0

@@ -85,6 +85,7 @@ class AuditTag(StrEnum):
     REFERRALS_STATISTICS_EXPORT = "referrals:statistics:export"
     REFERRALS_API_KEY_CREATE = "referrals:api-key:create"
     REFERRALS_REFERRAL_ERASE = "referrals:referral:erase"
+    REFERRALS_API_REFUSED = "referrals:api:refused"
     PROBLEMS_PLAN_CREATE = "problems:plan:create"
     PROBLEMS_PLAN_VIEW = "problems:plan:view"
     PROBLEMS_PLAN_UPDATE = "problems:plan:update"
@@ -174,6 +175,7 @@ TAG_OPERATIONS: dict[str, Operation] = {
     AuditTag.REFERRALS_STATISTICS_EXPORT: Operation.DISCLOSURE,
     AuditTag.REFERRALS_API_KEY_CREATE: Operation.SECURITY,
     AuditTag.REFERRALS_REFERRAL_ERASE: Operation.ERASURE,
+    AuditTag.REFERRALS_API_REFUSED: Operation.SECURITY,
     AuditTag.PROBLEMS_PLAN_CREATE: Operation.COLLECTION,
     AuditTag.PROBLEMS_PLAN_VIEW: Operation.CONSULTATION,
     AuditTag.PROBLEMS_PLAN_UPDATE: Operation.ALTERATION,

@@ -9,7 +9,9 @@ systems deciding at once cannot overwrite each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -17,9 +19,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Respond
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from upstream.core import audit
 from upstream.directory.models import Service
 from upstream.people import queries as people_queries
 from upstream.people import services as people_services
@@ -48,6 +52,35 @@ class ApiKeyAuth(HttpBearer):
 
 
 router = Router(tags=["Referrals"], auth=ApiKeyAuth())
+
+API_REFUSAL = 400
+
+
+def audit_refusals(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps an API operation so that a refused call by a known key is audited too.
+
+    A call that succeeds is audited by the service or query it runs (create, send, move, view, list); a call
+    refused after its key was recognised (bad input, out of reach, stale, not allowed) writes one security
+    event with the method, path and status, never the body, which may hold personal details. A call without
+    a recognised key (401) names nobody and is not written, so no one can flood the log without a key.
+    """
+
+    @functools.wraps(run)
+    def audited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = run(request, *args, **kwargs)
+        actor = getattr(request, "auth", None)
+        if response.status_code >= API_REFUSAL and actor is not None:
+            referral_id = kwargs.get("referral_id", "")
+            audit.record(
+                actor=actor,
+                tag=audit.AuditTag.REFERRALS_API_REFUSED,
+                object_type="referrals.referral",
+                object_id=referral_id,
+                detail={"method": request.method, "path": request.path, "status": response.status_code},
+            )
+        return response
+
+    return audited
 
 
 class PersonIn(Schema):
@@ -288,6 +321,7 @@ def _person_for(request: HttpRequest, person_in: PersonIn) -> Any:
     response={201: ReferralOut, 403: Problem, 404: Problem, 422: Problem},
     summary="Create a referral (and send it, with send: true)",
 )
+@decorate_view(audit_refusals)
 def create_referral(  # noqa: C901 - one guard per way the request can be wrong, each with its own answer
     request: HttpRequest, response: HttpResponse, payload: ReferralIn
 ) -> Any:
@@ -352,6 +386,7 @@ def create_referral(  # noqa: C901 - one guard per way the request can be wrong,
 
 
 @router.get("/", response=ReferralList, summary="List referrals")
+@decorate_view(audit_refusals)
 def list_referrals(request: HttpRequest, filters: Query[ReferralFilter]) -> Any:
     """Lists the referrals your organisation sent (box=sent) or received (box=inbox), newest first."""
     page = queries.list_referrals(
@@ -372,6 +407,7 @@ def list_referrals(request: HttpRequest, filters: Query[ReferralFilter]) -> Any:
 
 
 @router.get("/{referral_id}", response={200: ReferralOut, 404: Problem}, summary="Get a referral")
+@decorate_view(audit_refusals)
 def get_referral(request: HttpRequest, response: HttpResponse, referral_id: int) -> Any:
     """Returns one referral, with its version as the ETag."""
     try:
@@ -398,6 +434,7 @@ def _expected_version(request: HttpRequest) -> int:
     response={200: ReferralOut, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem, 428: Problem},
     summary="Move a referral to a new status (needs If-Match)",
 )
+@decorate_view(audit_refusals)
 def transition_referral(request: HttpRequest, response: HttpResponse, referral_id: int, payload: ReferralPatch) -> Any:
     """Moves a referral (send, acknowledge, accept, decline, start, complete, withdraw, not engaged)."""
     try:

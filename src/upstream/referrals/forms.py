@@ -146,8 +146,17 @@ class MoveForm(forms.Form):
     outcome = forms.ChoiceField(choices=[("", ""), *Outcome.choices], required=False)
 
 
+NONE_OF_THESE = "none"
+SELF_SEX_CHOICES = [("F", _("Female")), ("M", _("Male")), ("X", _("Another way, or I would rather not say"))]
+
+
 class SelfReferralForm(forms.Form):
-    """A member of the public asking a service for help. ``website`` is a honeypot people never see."""
+    """A member of the public asking a service for help. ``website`` is a honeypot people never see.
+
+    Given the service or programme, it also asks what its eligibility turns on, and only that: the age when it
+    has age limits (instead of the optional age band), the sex when it is for one sex, and which of its client
+    groups the person is in (or none of them).
+    """
 
     contact_name = forms.CharField(max_length=200, error_messages={"required": _("Enter your name")})
     contact_phone = forms.CharField(required=False, max_length=30)
@@ -166,11 +175,55 @@ class SelfReferralForm(forms.Form):
     )
     website = forms.CharField(required=False, max_length=200)
 
+    def __init__(
+        self,
+        *args: Any,
+        ask_age: bool = False,
+        ask_sex: bool = False,
+        client_groups: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if ask_age:
+            del self.fields["age_band"]
+            age_wrong = _("Enter your age in years as a number, from 0 to 120")
+            self.fields["age"] = forms.IntegerField(
+                min_value=0,
+                max_value=120,
+                error_messages={
+                    "required": _("Enter your age in years, so we can check the service is for you"),
+                    "invalid": age_wrong,
+                    "min_value": age_wrong,
+                    "max_value": age_wrong,
+                },
+            )
+        if ask_sex:
+            self.fields["sex"] = forms.ChoiceField(
+                choices=SELF_SEX_CHOICES,
+                error_messages={
+                    "required": _("Choose female, male, or another way or rather not say"),
+                    "invalid_choice": _("Choose female, male, or another way or rather not say"),
+                },
+            )
+        if client_groups:
+            self.fields["client_groups"] = forms.MultipleChoiceField(
+                choices=[*((g, CLIENT_GROUPS.get(g, g)) for g in client_groups), (NONE_OF_THESE, _("None of these"))],
+                error_messages={
+                    "required": _("Choose the groups you are in, or None of these"),
+                    "invalid_choice": _("Choose the groups you are in, or None of these"),
+                },
+            )
+
     def clean(self) -> dict[str, Any]:
-        """Returns the cleaned data; needs a phone number or an email address."""
+        """Returns the cleaned data; needs a phone number or an email address, and groups or "none", not both."""
         cleaned = super().clean()
         if not (cleaned.get("contact_phone", "").strip() or cleaned.get("contact_email", "").strip()):
             self.add_error("contact_phone", _("Enter a phone number or an email address"))
+        groups = cleaned.get("client_groups")
+        if groups and NONE_OF_THESE in groups:
+            if len(groups) > 1:
+                self.add_error("client_groups", _("Choose the groups you are in, or None of these, not both"))
+            cleaned["client_groups"] = []
         return cleaned
 
 

@@ -114,7 +114,13 @@ def age_band(date_of_birth: dt.date | None, on: dt.date) -> str:
     """Returns the age band of someone born on the date, on another date."""
     if date_of_birth is None:
         return AgeBand.UNKNOWN
-    age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    return band_for_age(on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day)))
+
+
+def band_for_age(age: int | None) -> str:
+    """Returns the age band of someone of the age in years."""
+    if age is None or age < 0:
+        return AgeBand.UNKNOWN
     for upper, band in (
         (9, AgeBand.UNDER_10),
         (17, AgeBand.AGE_10_17),
@@ -124,7 +130,7 @@ def age_band(date_of_birth: dt.date | None, on: dt.date) -> str:
         (64, AgeBand.AGE_50_64),
     ):
         if age <= upper:
-            return band if age >= 0 else AgeBand.UNKNOWN
+            return band
     return AgeBand.AGE_65_PLUS
 
 
@@ -704,6 +710,38 @@ def erase_referral(*, actor: Any, referral: Referral | int, reason: str) -> Refe
 # --- self-referral -------------------------------------------------------------------------------------
 
 
+class NotEligibleError(ValidationError):
+    """A member of the public falls outside whom the service or programme is for; nothing was stored."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems), code="not_eligible")
+
+
+MAX_AGE = 120
+SELF_REPORTED_SEXES = ("", "F", "M", "X", "U")
+
+
+def _self_reported_facts(
+    sex: str, age: int | None, client_groups: Iterable[str], *, service: Any, programme: Programme | None
+) -> list[str]:
+    """Returns the client groups given, once sex, age and groups are checked as answers the target needs."""
+    from upstream.directory.vocab import CLIENT_GROUPS
+
+    if sex not in SELF_REPORTED_SEXES:
+        raise ValidationError(_("Choose your sex from the list"), code="sex")
+    if age is not None and not 0 <= age <= MAX_AGE:
+        raise ValidationError(_("Enter your age in years, from 0 to 120"), code="age")
+    stated_groups = sorted(set(client_groups))
+    if any(g not in CLIENT_GROUPS for g in stated_groups):
+        raise ValidationError(_("Choose groups from the list"), code="client_groups")
+    if age is None and target_has_age_limits(service=service, programme=programme):
+        raise ValidationError(_("Enter your age, so we can check the service is for you"), code="age")
+    if not sex and target_sex(service=service, programme=programme):
+        raise ValidationError(_("Say whether you are female or male, or neither"), code="sex")
+    return stated_groups
+
+
 @transaction.atomic
 def create_self_referral(
     *,
@@ -716,8 +754,17 @@ def create_self_referral(
     need_categories: Iterable[str] = (),
     person_age_band: str = AgeBand.UNKNOWN,
     consent_scope: str = "",
+    sex: str = "",
+    age: int | None = None,
+    client_groups: Iterable[str] = (),
 ) -> Referral:
-    """Returns a member of the public's referral of themselves, sent straight to the receiving organisation."""
+    """Returns a member of the public's referral of themselves, sent straight to the receiving organisation.
+
+    It is checked against whom the service or programme is for as a staff referral is (sex, age, client groups),
+    but the public cannot override: outside the rules it raises ``NotEligibleError`` and stores nothing. A target
+    with age limits needs the age, and one for one sex needs an answer (which may be "another way or rather
+    not say", left to the receiver as an unknown sex is on a staff referral).
+    """
     if (service is None) == (programme is None):
         raise ValidationError(_("Choose one service or one programme to refer to"), code="target")
     accepts = (
@@ -732,6 +779,20 @@ def create_self_referral(
         raise ValidationError(_("Enter your name"), code="contact_name")
     if not (contact_phone.strip() or contact_email.strip()):
         raise ValidationError(_("Enter a phone number or an email address so the service can contact you"))
+    stated_groups = _self_reported_facts(sex, age, client_groups, service=service, programme=programme)
+    problems = fit_problems(
+        sex=sex,
+        age=age,
+        client_groups=stated_groups,
+        on=timezone.localdate(),
+        service=service,
+        programme=programme,
+        for_public=True,
+    )
+    if problems:
+        raise NotEligibleError([str(p) for p in problems])
+    if age is not None:
+        person_age_band = band_for_age(age)
     if person_age_band not in AgeBand.values:
         person_age_band = AgeBand.UNKNOWN
     receiving_organisation_id, days = receiving_terms(service=service, programme=programme)
@@ -747,6 +808,8 @@ def create_self_referral(
         contact_phone=contact_phone.strip()[:30],
         contact_email=contact_email.strip(),
         person_age_band=person_age_band,
+        person_sex=sex if sex in ("F", "M", "X") else "",
+        client_groups=stated_groups,
         consent_basis=ConsentBasis.CONSENT,
         consent_given_by=ConsentGivenBy.PERSON,
         consent_given_at=now,
@@ -899,16 +962,19 @@ def places_used(programme: Programme) -> int:
 
 def eligibility_problems(programme: Programme, person: Any, on: dt.date) -> list[str]:
     """Returns why the person is not eligible for the programme on the date (empty when they are)."""
+    age = _age_on(person.date_of_birth, on) if person.date_of_birth is not None else None
+    return _programme_problems(programme, sex=person.sex or "", age=age, on=on)
+
+
+def _programme_problems(programme: Programme, *, sex: str, age: int | None, on: dt.date) -> list[str]:
     problems: list[str] = []
     if programme.ends_on is not None and on > programme.ends_on:
         problems.append(_("The programme has ended."))
-    if programme.eligible_sex and person.sex in ("M", "F") and person.sex != programme.eligible_sex:
+    if programme.eligible_sex and sex in ("M", "F") and sex != programme.eligible_sex:
         problems.append(
             _("The programme is for %(who)s.") % {"who": str(EligibleSex(programme.eligible_sex).label).lower()}
         )
-    if person.date_of_birth is not None and (programme.minimum_age is not None or programme.maximum_age is not None):
-        dob = person.date_of_birth
-        age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    if age is not None:
         if programme.minimum_age is not None and age < programme.minimum_age:
             problems.append(_("The programme is for people aged %(min)s or over.") % {"min": programme.minimum_age})
         if programme.maximum_age is not None and age > programme.maximum_age:
@@ -926,6 +992,63 @@ def target_client_groups(*, service: Any = None, programme: Programme | None = N
     return list(getattr(target, "client_groups", None) or [])
 
 
+def target_sex(*, service: Any = None, programme: Programme | None = None) -> str:
+    """Returns "F" or "M" when the service or programme is for one sex only, else ""."""
+    if programme is not None:
+        return programme.eligible_sex or ""
+    return {"female": "F", "male": "M"}.get(getattr(service, "eligibility_sex", "") or "", "")
+
+
+def target_has_age_limits(*, service: Any = None, programme: Programme | None = None) -> bool:
+    """Returns whether the service or programme sets a minimum or maximum age."""
+    target = service if service is not None else programme
+    return getattr(target, "minimum_age", None) is not None or getattr(target, "maximum_age", None) is not None
+
+
+def fit_problems(
+    *,
+    sex: str,
+    age: int | None,
+    client_groups: Iterable[str],
+    on: dt.date,
+    service: Any = None,
+    programme: Programme | None = None,
+    for_public: bool = False,
+) -> list[str]:
+    """Returns why someone of this sex, age and client groups falls outside the service or programme (empty: fits).
+
+    An unknown sex ("", "U", "X") or age is left to the receiver; a target with client groups needs at least one
+    of them among those given. ``for_public`` words the client-group problem for the person themselves.
+    """
+    from upstream.directory.vocab import CLIENT_GROUPS
+
+    if programme is not None:
+        problems = _programme_problems(programme, sex=sex, age=age, on=on)
+    else:
+        problems = []
+        wanted = target_sex(service=service)
+        if wanted and sex in ("M", "F") and sex != wanted:
+            women, men = _("The service is for women and girls only."), _("The service is for men and boys only.")
+            problems.append(women if wanted == "F" else men)
+        low, high = getattr(service, "minimum_age", None), getattr(service, "maximum_age", None)
+        if age is not None:
+            if low is not None and age < low:
+                problems.append(_("The service is for people aged %(min)s or over.") % {"min": f"{low:g}"})
+            if high is not None and age > high:
+                problems.append(_("The service is for people aged %(max)s or under.") % {"max": f"{high:g}"})
+    groups = target_client_groups(service=service, programme=programme)
+    if groups and not set(client_groups) & set(groups):
+        names = ", ".join(str(CLIENT_GROUPS.get(g, g)) for g in groups)
+        if for_public:
+            problems.append(_("It is for: %(groups)s.") % {"groups": names})
+        else:
+            problems.append(
+                _("It is for: %(groups)s. Say which of these the person is, or give the reason to refer them anyway.")
+                % {"groups": names}
+            )
+    return problems
+
+
 def referral_eligibility_problems(
     *, person: Any, client_groups: Iterable[str], on: dt.date, service: Any = None, programme: Programme | None = None
 ) -> list[str]:
@@ -934,31 +1057,10 @@ def referral_eligibility_problems(
     Sex and age are checked against the person's record where it says them (an unknown sex or date of birth
     is left to the receiver); client groups against the groups the referrer says the person belongs to.
     """
-    from upstream.directory.vocab import CLIENT_GROUPS
-
-    if programme is not None:
-        problems = eligibility_problems(programme, person, on)
-    else:
-        problems = []
-        wanted = {"female": "F", "male": "M"}.get(getattr(service, "eligibility_sex", "") or "", "")
-        if wanted and person.sex in ("M", "F") and person.sex != wanted:
-            women, men = _("The service is for women and girls only."), _("The service is for men and boys only.")
-            problems.append(women if wanted == "F" else men)
-        low, high = getattr(service, "minimum_age", None), getattr(service, "maximum_age", None)
-        if person.date_of_birth is not None and (low is not None or high is not None):
-            age = _age_on(person.date_of_birth, on)
-            if low is not None and age < low:
-                problems.append(_("The service is for people aged %(min)s or over.") % {"min": f"{low:g}"})
-            if high is not None and age > high:
-                problems.append(_("The service is for people aged %(max)s or under.") % {"max": f"{high:g}"})
-    groups = target_client_groups(service=service, programme=programme)
-    if groups and not set(client_groups) & set(groups):
-        names = ", ".join(str(CLIENT_GROUPS.get(g, g)) for g in groups)
-        problems.append(
-            _("It is for: %(groups)s. Say which of these the person is, or give the reason to refer them anyway.")
-            % {"groups": names}
-        )
-    return problems
+    age = _age_on(person.date_of_birth, on) if person.date_of_birth is not None else None
+    return fit_problems(
+        sex=person.sex or "", age=age, client_groups=client_groups, on=on, service=service, programme=programme
+    )
 
 
 def _locked_programme(programme: Programme) -> Programme:

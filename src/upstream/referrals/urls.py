@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:referral_id>/move/", views.move, name="move"),
     path("<int:referral_id>/basis/", views.basis, name="basis"),
     path("<int:referral_id>/erase/", views.erase, name="erase"),
+    path("retention/", views.retention, name="retention"),
     path("programmes/", views.programme_list, name="programmes"),
     path("programmes/add/", views.programme_add, name="programme-add"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),

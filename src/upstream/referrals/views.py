@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,16 @@ from upstream.people import policies as people_policies
 from upstream.people import queries as people_queries
 from upstream.people import services as people_services
 from upstream.referrals import policies, queries, services, statistics
-from upstream.referrals.forms import BasisForm, MoveForm, PeriodForm, ProgrammeForm, ReferralForm, SelfReferralForm
+from upstream.referrals.forms import (
+    NONE_OF_THESE,
+    SELF_SEX_CHOICES,
+    BasisForm,
+    MoveForm,
+    PeriodForm,
+    ProgrammeForm,
+    ReferralForm,
+    SelfReferralForm,
+)
 from upstream.referrals.models import (
     CLOSED_STATUSES,
     AgeBand,
@@ -45,9 +55,9 @@ SELF_REFERRAL_WINDOW = 3600
 SELF_REFERRAL_MAX_BYTES = 20_000
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: HttpRequest, name: str = "page") -> int:
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        return max(1, min(100_000, int(request.GET.get(name, "1"))))
     except ValueError:
         return 1
 
@@ -103,6 +113,8 @@ def _list(request: HttpRequest, box: str) -> HttpResponse:
             "overdue": overdue,
             "overdue_ids": {r.pk for r in page.referrals if queries.is_overdue(r, today)},
             "overdue_count": queries.overdue_count(request.user),
+            "retention_due_count": queries.retention_due_count(request.user),
+            "can_review_retention": can(request.user, policies.REFERRAL_ERASE),
             "can_create": can(request.user, policies.REFERRAL_CREATE),
             "can_receive": bool(roles_of(request.user) & policies.RECEIVING_ROLES),
             **_choices(),
@@ -156,8 +168,21 @@ def refer(request: HttpRequest) -> HttpResponse:
     areas = Area.objects.filter(level__in=[AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD]).order_by("level", "name")
     area_code = request.GET.get("area", "")[:60]
     area_code = area_code if area_code and areas.filter(code=area_code).exists() else ""
-    targets = queries.referral_targets(request.user, text=text, need=need, area_code=area_code)
+    targets = queries.referral_targets(
+        request.user,
+        text=text,
+        need=need,
+        area_code=area_code,
+        page=_page_number(request),
+        programmes_page=_page_number(request, "programmes_page"),
+    )
     suffix = f"&person={person.pk}" if person is not None else ""
+    # The pages of each list keep the search and the other list's page, so paging one never loses the other.
+    kept = {
+        key: value
+        for key, value in (("person", person.pk if person else ""), ("q", text), ("need", need), ("area", area_code))
+        if value
+    }
     return render(
         request,
         "referrals/refer.html",
@@ -176,9 +201,64 @@ def refer(request: HttpRequest) -> HttpResponse:
                 for programme in targets.programmes
             ],
             "need_labels": NEED_CATEGORIES,
+            "services_pagination": _pagination(
+                kept | {"programmes_page": targets.programmes_page},
+                name="page",
+                page=targets.services_page,
+                pages=targets.services_pages,
+                anchor="services",
+                label=_("Pages of services"),
+            ),
+            "programmes_pagination": _pagination(
+                kept | {"page": targets.services_page},
+                name="programmes_page",
+                page=targets.programmes_page,
+                pages=targets.programmes_pages,
+                anchor="programmes",
+                label=_("Pages of programmes"),
+            ),
+            "services_first_page": f"?{urlencode(kept | {'programmes_page': targets.programmes_page})}#services",
+            "programmes_first_page": f"?{urlencode(kept | {'page': targets.services_page})}#programmes",
             **_choices(),
         },
     )
+
+
+def _pagination(
+    kept: dict[str, Any], *, name: str, page: int, pages: int, anchor: str, label: str
+) -> dict[str, Any] | None:
+    """Returns the GOV.UK pagination links for one list of the picker (None when it fits on one page)."""
+    if pages <= 1 or page > pages:
+        return None
+
+    def href(number: int) -> str:
+        return f"?{urlencode({**kept, name: number})}#{anchor}"
+
+    return {
+        "previous": {"href": href(page - 1), "text": _("Previous")} if page > 1 else None,
+        "next": {"href": href(page + 1), "text": _("Next")} if page < pages else None,
+        "items": [
+            {"ellipsis": True}
+            if number is None
+            else {"number": number, "href": href(number), "current": number == page}
+            for number in _page_numbers(page, pages)
+        ],
+        "landmarkLabel": label,
+    }
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """Returns the page numbers to show: the first, the last, the current and its neighbours (None for a gap)."""
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    numbers: list[int | None] = []
+    for number in shown:
+        last = numbers[-1] if numbers else None
+        if last is not None and number - last == 2:  # noqa: PLR2004 - one page missing: show it, not a gap
+            numbers.append(last + 1)
+        elif last is not None and number - last > 2:  # noqa: PLR2004
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 @login_required
@@ -324,6 +404,8 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "can_erase": referral.erased_at is None
             and referral.status in CLOSED_STATUSES
             and can(request.user, policies.REFERRAL_ERASE, referral),
+            "retention_due": queries.is_due_for_retention_review(referral),
+            "closed_on": queries.closed_on(referral),
             **_choices(),
         },
     )
@@ -500,7 +582,13 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         # Counted across every worker process (core/ratelimit.py), by a hash of the sender's address.
         if not ratelimit.attempt("referrals:self", request, limit=SELF_REFERRAL_LIMIT, window=SELF_REFERRAL_WINDOW):
             return render(request, "referrals/self_referral_refused.html", {"reason": "rate"}, status=429)
-    form = SelfReferralForm(request.POST or None)
+    groups = services.target_client_groups(service=service, programme=programme)
+    form = SelfReferralForm(
+        request.POST or None,
+        ask_age=services.target_has_age_limits(service=service, programme=programme),
+        ask_sex=bool(services.target_sex(service=service, programme=programme)),
+        client_groups=groups,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data.get("website"):
@@ -516,16 +604,74 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                 contact_email=data.get("contact_email", ""),
                 need_categories=data.get("needs") or [],
                 person_age_band=data.get("age_band") or AgeBand.UNKNOWN,
+                sex=data.get("sex") or "",
+                age=data.get("age"),
+                client_groups=data.get("client_groups") or [],
             )
+        except services.NotEligibleError as exc:
+            return _not_eligible(request, service, programme, exc.problems, data)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
             return HttpResponseRedirect(reverse("referrals:self-referral-sent"))
+    eligibility = _eligibility_summary(service, programme)
+    if groups:
+        eligibility.append(_("For: %(groups)s") % {"groups": ", ".join(str(CLIENT_GROUPS.get(g, g)) for g in groups)})
     return render(
         request,
         "referrals/self_referral.html",
-        {"form": form, "errors": _errors(form), "service": service, "programme": programme, **_choices()},
+        {
+            "form": form,
+            "errors": _errors(form),
+            "service": service,
+            "programme": programme,
+            "eligibility": eligibility,
+            "sex_choices": SELF_SEX_CHOICES,
+            "client_group_choices": [
+                *((g, CLIENT_GROUPS.get(g, g)) for g in groups),
+                (NONE_OF_THESE, _("None of these")),
+            ]
+            if groups
+            else [],
+            **_choices(),
+        },
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _not_eligible(
+    request: HttpRequest,
+    service: Service | None,
+    programme: Programme | None,
+    problems: list[str],
+    data: dict[str, Any],
+) -> HttpResponse:
+    """Tells a member of the public, kindly, that the service is not for them and where else to turn.
+
+    Nothing they typed is stored or repeated: the page says whom the service is for, not what they said.
+    """
+    target: Any = service if service is not None else programme
+    needs = tuple(data.get("needs") or ()) or tuple(getattr(target, "need_categories", None) or ())
+    alternatives = queries.self_referral_alternatives(
+        service=service,
+        programme=programme,
+        sex=data.get("sex") or "",
+        age=data.get("age"),
+        client_groups=tuple(data.get("client_groups") or ()),
+        needs=needs,
+    )
+    search_query = urlencode([("need", need) for need in needs if need in NEED_CATEGORIES])
+    return render(
+        request,
+        "referrals/self_referral_not_eligible.html",
+        {
+            "service": service,
+            "programme": programme,
+            "problems": problems,
+            "alternatives": alternatives,
+            "contact": queries.public_contact(service) if service is not None else None,
+            "directory_search": reverse("directory:search") + (f"?{search_query}" if search_query else ""),
+        },
     )
 
 
@@ -568,6 +714,19 @@ def enrolment_update(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Enrolment updated"))
     return HttpResponseRedirect(back)
+
+
+@login_required
+@require_GET
+def retention(request: HttpRequest) -> HttpResponse:
+    """Lists the closed referrals due for their retention review (six years after closing), to erase or keep."""
+    require(request.user, policies.REFERRAL_ERASE)
+    page = queries.retention_review(request.user, page=_page_number(request))
+    return render(
+        request,
+        "referrals/retention.html",
+        {"page": page, "closed_on": {r.pk: queries.closed_on(r) for r in page.referrals}},
+    )
 
 
 @login_required
