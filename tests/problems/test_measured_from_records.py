@@ -430,3 +430,19 @@ def test_an_interrupted_time_series_from_police_uk(settings, responding, officer
     assert series.fit.level_change == pytest.approx(-7)  # 4 in March where the trend gave 11
     assert series.fit.expected_after == pytest.approx(11 + 12 + 13)
     assert series.fit.observed_after == 15
+
+
+def test_the_series_takes_whole_months_and_unbroken_runs():
+    # The response began on 15 March: March is partly before and partly after, so it is left out.
+    before, after = records_measures.series_months(
+        dt.date(2025, 3, 15), dt.date(2025, 7, 10), first="2024-01", last="2025-12"
+    )
+    assert (before[0], before[-1], len(before)) == ("2024-01", "2025-02", 14)
+    assert after == ["2025-04", "2025-05", "2025-06"]  # July is not over
+    # police.uk: a month missing breaks the run on its side.
+    covered = {"2024-10", "2024-12", "2025-01", "2025-02", "2025-04", "2025-06"}
+    before, after = records_measures.series_months(
+        dt.date(2025, 3, 1), dt.date(2025, 8, 1), first="2024-10", last="2025-06", covered=covered
+    )
+    assert before == ["2024-12", "2025-01", "2025-02"]
+    assert after == []  # March, the response's first month, was never imported
