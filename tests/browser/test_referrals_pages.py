@@ -268,3 +268,22 @@ def test_without_javascript_the_refer_picker_pages_through_services(nojs_page, w
     nojs_page.wait_for_load_state()
     assert "Page 2 of 2." in nojs_page.content()
     assert nojs_page.locator("#service-results li").count() == 5
+
+
+def test_the_retention_review_page_and_a_due_referral_pass_axe(browser_page, world):
+    import datetime as dt
+
+    from upstream.referrals import services
+    from upstream.referrals.models import Referral
+
+    referral = world["referral"]
+    withdrawn = services.withdraw_referral(actor=world["officer"], referral=referral, expected_version=referral.version)
+    Referral.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now() - dt.timedelta(days=7 * 365))
+    submit_sign_in(browser_page, world["supervisor"].username)
+    browser_page.goto("/referrals/retention/")
+    assert withdrawn.reference in browser_page.content()
+    assert_no_axe_violations(browser_page)
+    browser_page.get_by_role("link", name=withdrawn.reference).click()
+    browser_page.wait_for_load_state()
+    assert "Due for its retention review" in browser_page.content()
+    assert_no_axe_violations(browser_page)
