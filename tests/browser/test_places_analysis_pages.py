@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytestmark = pytest.mark.browser
+LAYERS = ("counts", "rates", "harm", "hotspots", "typology", "change", "vli")
 
 
 def _demo_run():
@@ -35,7 +36,10 @@ def test_analysis_pages_have_no_axe_violations_and_the_map_draws(browser_page, s
         f"/places/analysis/{run.pk}/concentration/",
         f"/places/analysis/{run.pk}/allocation/",
         f"/places/analysis/{run.pk}/priorities/new/",
-        *[f"/places/analysis/{run.pk}/map/?layer={key}" for key in ("counts", "rates", "harm", "hotspots", "typology")],
+        *[
+            f"/places/analysis/{run.pk}/map/?layer={key}"
+            for key in ("counts", "rates", "harm", "hotspots", "typology", "change")
+        ],
     ]
     for path in pages:
         response = page.goto(path)
@@ -107,3 +111,48 @@ def test_analysis_pages_break_no_content_security_policy_rule(strict_page, sign_
     page.goto(f"/places/analysis/{run.pk}/")
     page.wait_for_load_state("networkidle")
     assert not problems, "\n".join(problems)
+
+
+def _earlier_and_dead_runs(run):
+    """Returns a second finished run (an earlier one, reading the same files) and a run left by a dead worker."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from upstream.places.models import AnalysisRun, RunStatus
+
+    same = {f: getattr(run, f) for f in ("force", "level", "first_month", "last_month", "need_weights", "officers")}
+    earlier = AnalysisRun.objects.create(
+        **same, status=RunStatus.SUCCEEDED, output_dir=run.output_dir, manifest=run.manifest, summary=run.summary,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    AnalysisRun.objects.filter(pk=earlier.pk).update(created_at=run.created_at - dt.timedelta(days=1))
+    dead = AnalysisRun.objects.create(**same, status=RunStatus.RUNNING, started_at=timezone.now())
+    AnalysisRun.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    return earlier, dead
+
+
+def test_a_dead_run_and_an_area_in_an_earlier_run_pass_axe_and_work_without_javascript(
+    browser_page, nojs_page, sign_in, assert_no_axe_violations
+):
+    sign_in(browser_page, "analyst")
+    run, hot = _demo_run()
+    earlier, dead = _earlier_and_dead_runs(run)
+    for path in (f"/places/analysis/{dead.pk}/", f"/places/{hot}/?run={earlier.pk}", f"/places/{hot}/"):
+        assert browser_page.goto(path).status == 200, path
+        assert_no_axe_violations(browser_page)
+    browser_page.goto(f"/places/analysis/{dead.pk}/")
+    assert "stopped answering" in browser_page.locator("#run-progress").inner_text()
+
+    page = nojs_page
+    sign_in(page, "analyst")
+    page.goto(f"/places/{hot}/")
+    assert page.locator("#run-history tbody tr").count() == 2
+    page.locator(f"#run-history a[href$='?run={earlier.pk}#profile']").click()
+    page.wait_for_load_state()
+    assert f"run {earlier.pk}" in page.locator("#earlier-run").inner_text()
+    assert page.locator("#profile-summary").is_visible()
+    page.goto(f"/places/analysis/{dead.pk}/")
+    page.locator("#run-again button").click()
+    page.wait_for_load_state()
+    assert f"started with the same choices as run {dead.pk}" in page.locator("main").inner_text()

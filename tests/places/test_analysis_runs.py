@@ -155,6 +155,8 @@ def test_area_page_shows_profile_trend_typology_and_hotspot(run, signed_in, staf
     assert "Crimes by month" in page
     assert 'id="typology-table"' in page
     assert 'id="crime-types"' in page
+    assert "Vulnerable Localities Index" in page
+    assert "No force records were imported when this analysis ran" in page
     svg = client.get(f"/places/{row['area_code']}/trend.svg")
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"2017-07" in svg.getvalue()
@@ -162,14 +164,15 @@ def test_area_page_shows_profile_trend_typology_and_hotspot(run, signed_in, staf
 
 def test_force_map_layers_tables_and_geojson(run, signed_in, staff):
     client = signed_in(staff("officer"))
-    for layer in ("counts", "rates", "harm", "hotspots", "typology"):
+    for layer in ("counts", "rates", "harm", "hotspots", "typology", "change", "vli"):
         page = client.get(f"/places/analysis/{run.pk}/map/?layer={layer}")
         assert page.status_code == 200
         assert 'id="map-table"' in page.content.decode()
     geojson = client.get(f"/places/analysis/{run.pk}/areas.geojson").json()
     assert len(geojson["features"]) == 128
     props = geojson["features"][0]["properties"]
-    assert {"crimes", "crimes_rate", "harm", "hotspot_class", "type_of_need", "counts_colour"} <= set(props)
+    assert {"crimes", "crimes_rate", "harm", "hotspot_class", "type_of_need", "vli", "counts_colour"} <= set(props)
+    assert {"change_colour", "change_label", "vli_colour", "vli_label"} <= set(props)
     assert sum(f["properties"]["crimes"] for f in geojson["features"]) == run.summary["located"]
 
 
@@ -275,6 +278,7 @@ def test_force_events_from_the_records_store_join_the_profile(
             "occurred_at": [when, when, when, pd.Timestamp("2017-08-01"), when],
             "location_id": ["A", "A", "A", "A", "B"],
             "flags": ["DA", None, None, "DA", "DA"],
+            "category": ["Domestic incident", "Noise", None, "Noise", "Domestic incident"],
         }
     ).to_parquet(version / "events.parquet", index=False, coerce_timestamps="us")
     (settings.ANALYTICS_DIR / "records" / "CURRENT").write_text("v000001")
@@ -285,9 +289,111 @@ def test_force_events_from_the_records_store_join_the_profile(
     started.refresh_from_db()
     assert started.status == RunStatus.SUCCEEDED, started.error
     assert started.manifest["inputs"]["force_records"]["events_placed"] == 3
-    from upstream.places.results import area_result
+    from upstream.places.results import area_result, event_categories, read_json
 
     row = area_result(started, lsoa)
     assert (row["calls"], row["domestic_abuse"], row["missing"], row["repeat_locations"]) == ("2", "1", "1", "1")
+    explanation = read_json(started, "typology_explanation")
+    assert explanation["force_records_used"] is True
+    assert "domestic_abuse_rate" in explanation["parts"]["vulnerability"]
+    assert event_categories(started, lsoa) == [
+        {"event_type": "CALL", "category": "Domestic incident", "events": 1},
+        {"event_type": "CALL", "category": "Noise", "events": 1},
+        {"event_type": "MISSING", "category": "not recorded", "events": 1},
+    ]
     page = signed_in(analyst).get(f"/places/{lsoa}/").content.decode()
     assert 'id="force-events"' in page
+    assert 'id="force-event-categories"' in page
+    assert "Domestic incident" in page
+    assert "Vulnerability includes domestic abuse and missing episodes" in page
+
+
+def test_hotspots_on_points_are_chosen_on_the_start_page(
+    loaded, analyst, signed_in, django_capture_on_commit_callbacks
+):
+    client = signed_in(analyst)
+    page = client.get("/places/analysis/new/").content.decode()
+    assert 'name="point_hotspots"' in page
+    assert "<script" not in page.split('name="point_hotspots"')[0].rsplit("<form", 1)[1]  # a plain form field
+    form = {
+        "force": loaded.code, "first_month": "2017-07", "last_month": "2017-07", "level": "ward", "officers": "20",
+        "floor": "1", "weight_harm": "0.5", "weight_demand": "0.3", "weight_vulnerability": "0.2",
+    }  # fmt: skip
+    bad = client.post("/places/analysis/new/", {**form, "point_hotspots": "15"})
+    assert bad.status_code == 400
+    assert "Choose a hexagon size from the list" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/places/analysis/new/", {**form, "point_hotspots": "7"})
+    run = AnalysisRun.objects.get()
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.h3_resolution == 7
+    assert run.manifest["parameters"]["h3_resolution"] == 7
+    from upstream.places.tasks import run_folder
+
+    cells = list(csv.DictReader((run_folder(run) / "hotspots_h3.csv").open()))
+    assert cells
+    assert sum(int(float(c["count"])) for c in cells) <= run.summary["located"]
+    page = client.get(f"/places/analysis/{run.pk}/").content.decode()
+    assert 'id="point-hotspots"' in page
+    assert "H3 hexagons, resolution 7" in page
+    hot = [c for c in cells if c["class"] == "hot spot"]
+    assert hot  # Halifax's centre, at least
+    assert 'id="hot-cells"' in page
+    assert max(hot, key=lambda c: float(c["gi_z"]))["h3_cell"] in page
+    export = client.get(f"/places/analysis/{run.pk}/hotspots_h3.csv")
+    assert b"".join(export.streaming_content) == (run_folder(run) / "hotspots_h3.csv").read_bytes()
+    hexagons = client.get(f"/places/analysis/{run.pk}/hexagons.geojson")
+    assert hexagons["Content-Type"] == "application/geo+json"
+    features = hexagons.json()["features"]
+    assert len(features) == len(cells)
+    assert {f["properties"]["class"] for f in features} == {c["class"] for c in cells}
+    ring = features[0]["geometry"]["coordinates"][0]
+    assert len(ring) == 7  # a hexagon, closed
+    assert ring[0] == ring[-1]
+
+
+def test_a_run_without_point_hotspots_has_no_hexagons(run, signed_in, staff):
+    client = signed_in(staff("officer"))
+    assert run.h3_resolution is None
+    assert client.get(f"/places/analysis/{run.pk}/hexagons.geojson").status_code == 404
+    assert 'id="point-hotspots"' not in client.get(f"/places/analysis/{run.pk}/").content.decode()
+
+
+def test_an_area_page_shows_the_area_in_an_earlier_run(
+    run, loaded, analyst, signed_in, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = services.start_analysis(
+            actor=analyst, force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07", permutations=9
+        )  # no harm weights this time
+    newer.refresh_from_db()
+    assert newer.status == RunStatus.SUCCEEDED, newer.error
+    client = signed_in(analyst)
+    lsoa = "E01010994"
+    page = client.get(f"/places/{lsoa}/").content.decode()
+    # The newest run shows by default, with the history of every finished run of the force at that level.
+    assert f'href="/places/analysis/{newer.pk}/"' in page
+    assert "No harm weights given" in page
+    assert 'id="earlier-run"' not in page
+    assert 'id="run-history"' in page
+    assert f'href="/places/{lsoa}/?run={run.pk}#profile"' in page
+    earlier = client.get(f"/places/{lsoa}/", {"run": run.pk}).content.decode()
+    assert 'id="earlier-run"' in earlier
+    assert f"You are looking at an earlier analysis: run {run.pk}" in earlier
+    assert "No harm weights given" not in earlier
+    from upstream.places.results import area_result
+
+    harm = float(area_result(run, lsoa)["harm"])
+    assert f"{harm:,.0f}" in earlier or f"{harm:,.1f}" in earlier
+    assert f'href="/places/{lsoa}/trend.svg?run={run.pk}"' in earlier
+    assert client.get(f"/places/{lsoa}/trend.svg", {"run": run.pk})["Content-Type"] == "image/svg+xml"
+    # A run of another level, of another force, unfinished or unknown is not this area's.
+    ward_run = AnalysisRun.objects.create(
+        force=loaded, level="ward", first_month="2017-07", last_month="2017-07", need_weights={"harm": 1},
+        status=RunStatus.SUCCEEDED,
+    )  # fmt: skip
+    queued = AnalysisRun.objects.create(
+        force=loaded, level="lsoa", first_month="2017-07", last_month="2017-07", need_weights={"harm": 1}
+    )
+    for other in (ward_run.pk, queued.pk, 999999, "x"):
+        assert client.get(f"/places/{lsoa}/", {"run": other}).status_code == 404

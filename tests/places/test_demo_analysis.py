@@ -51,3 +51,23 @@ def test_the_demo_keeps_real_deprivation_rows(db, settings):
     stored = read_deprivation(settings.ANALYTICS_DIR)
     assert "E01000001" in set(stored["lsoa_code"])
     assert len(stored) == 301
+
+
+def test_emerging_areas_surface_on_the_run_page_and_the_change_layer(db, staff, signed_in):
+    from upstream.places.models import AnalysisRun
+    from upstream.places.tasks import run_folder
+
+    places_step()
+    run = AnalysisRun.objects.get()
+    with (run_folder(run) / "change.csv").open() as handle:
+        emerging = sorted(r["area_code"] for r in csv.DictReader(handle) if r["status"] == "emerging")
+    client = signed_in(staff("officer"))
+    page = client.get(f"/places/analysis/{run.pk}/").content.decode()
+    assert 'id="emerging-table"' in page
+    for code in emerging:
+        assert f'href="/places/{code}/"' in page
+    layer = client.get(f"/places/analysis/{run.pk}/map/", {"layer": "change"}).content.decode()
+    assert "upstream-swatch--d4351c" in layer  # emerging, in the key and the table
+    geojson = client.get(f"/places/analysis/{run.pk}/areas.geojson").json()
+    labels = {f["properties"]["code"]: f["properties"]["change_label"] for f in geojson["features"]}
+    assert sorted(code for code, label in labels.items() if label == "emerging") == emerging

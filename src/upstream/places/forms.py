@@ -105,6 +105,15 @@ class NeedWeightsMixin(forms.Form):
         }
 
 
+# Hotspots on points: no, or H3 hexagons at one of three sizes (H3's average hexagon areas).
+POINT_HOTSPOT_CHOICES = [
+    ("", _("No: hotspots on areas only")),
+    ("7", _("Large hexagons (H3 resolution 7, about 5 km² each)")),
+    ("8", _("Medium hexagons (H3 resolution 8, about 0.7 km² each)")),
+    ("9", _("Small hexagons (H3 resolution 9, about 0.1 km² each)")),
+]
+
+
 class AnalysisForm(NeedWeightsMixin):
     """What a staff member chooses when starting an analysis."""
 
@@ -140,6 +149,13 @@ class AnalysisForm(NeedWeightsMixin):
         initial=2,
         error_messages={"required": _("Enter the floor"), "invalid": _("Enter a whole number")},
     )
+    point_hotspots = forms.ChoiceField(
+        label=_("Hotspots on points as well"),
+        choices=POINT_HOTSPOT_CHOICES,
+        required=False,
+        initial="",
+        error_messages={"invalid_choice": _("Choose a hexagon size from the list")},
+    )
 
     def __init__(self, *args: object, forces: list[tuple[str, str]], **kwargs: object) -> None:
         """Offers the force areas the user may analyse, and one harm weight field per crime type."""
@@ -160,6 +176,11 @@ class AnalysisForm(NeedWeightsMixin):
         if first and last and str(first) > str(last):
             self.add_error("last_month", _("The last month must be the same as or after the first month"))
         return data
+
+    def h3_resolution(self) -> int | None:
+        """Returns the H3 resolution chosen for hotspots on points, or None for hotspots on areas only."""
+        chosen = self.cleaned_data.get("point_hotspots") or ""
+        return int(chosen) if chosen else None
 
     def harm_weights(self) -> dict[str, float]:
         """Returns the harm weights given (empty when none was)."""

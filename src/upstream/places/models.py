@@ -73,6 +73,10 @@ class AnalysisRun(models.Model):
     floor = models.PositiveIntegerField(_("floor per unit"), default=2)
     permutations = models.PositiveIntegerField(default=999)
     seed = models.PositiveIntegerField(default=20170701)
+    # Hotspots on points as well, in H3 hexagons of this resolution (empty: on areas only).
+    h3_resolution = models.PositiveSmallIntegerField(_("H3 resolution"), null=True, blank=True)
+    # The run this one repeats with the same inputs ("Run again"), if any.
+    again_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats")
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     step = models.PositiveSmallIntegerField(default=0)
     steps = models.PositiveSmallIntegerField(default=0)
@@ -83,6 +87,9 @@ class AnalysisRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker every few seconds while the run is running: a run not heard from for a while
+    # was left by a worker that died (tasks.py), and is marked failed so it can be run again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # The folder of results, relative to RUNS_DIR (area_indicators.csv, concentration.json, … manifest.json).
     output_dir = models.CharField(max_length=300, blank=True)
@@ -102,6 +109,11 @@ class AnalysisRun(models.Model):
         if self.status == RunStatus.SUCCEEDED:
             return 100
         return int(100 * self.step / self.steps) if self.steps else 0
+
+    @property
+    def is_live(self) -> bool:
+        """Returns whether the run is still waiting or running (its page keeps asking how far it has got)."""
+        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
 
 
 class PrioritySet(models.Model):

@@ -80,7 +80,12 @@ def analysis_run(*, actor: Any, run_id: int) -> AnalysisRun:
 
 def latest_run_for(*, actor: Any, force: Area, level: str) -> AnalysisRun | None:
     """Returns the newest finished run of a force at a level, or None."""
-    return analysis_runs(actor=actor, force=force).filter(level=level, status=RunStatus.SUCCEEDED).first()
+    return finished_runs_for(actor=actor, force=force, level=level).first()
+
+
+def finished_runs_for(*, actor: Any, force: Area, level: str) -> QuerySet[AnalysisRun]:
+    """Returns the finished runs of a force at a level, newest first: an area's history of analyses."""
+    return analysis_runs(actor=actor, force=force).filter(level=level, status=RunStatus.SUCCEEDED)
 
 
 def areas_of_run(*, actor: Any, run: AnalysisRun, codes: list[str] | None = None) -> QuerySet[Area]:

@@ -26,6 +26,8 @@ FILES = {
     "monthly": "monthly.csv",
     "typology": "typology.csv",
     "allocation": "allocation.csv",
+    "hotspots_h3": "hotspots_h3.csv",
+    "force_event_categories": "force_events_by_category.csv",
 }
 JSON_FILES = {
     "concentration": "concentration.json",
@@ -43,6 +45,14 @@ HOTSPOT_COLOURS = {
     "not significant": "#f3f2f1",
     "no neighbours": "#b1b4b6",
     "not testable": "#b1b4b6",
+}
+# Change against earlier periods: emerging areas stand out, falling ones are cool.
+CHANGE_COLOURS = {
+    "emerging": "#d4351c",
+    "rising": "#f47738",
+    "steady": "#f3f2f1",
+    "falling": "#1d70b8",
+    "no earlier data": "#b1b4b6",
 }
 TYPOLOGY_COLOURS = ("#d4351c", "#f47738", "#ffdd00", "#00703c", "#5694ca", "#912b88", "#6f72af", "#b1b4b6")
 NO_DATA = "#ffffff"
@@ -67,6 +77,8 @@ LAYERS = {
         Layer("harm", gettext_lazy("Harm (Crime Harm Index days)"), "harm", numeric=True),
         Layer("hotspots", gettext_lazy("Hotspot class"), "class", numeric=False),
         Layer("typology", gettext_lazy("Type of need"), "cluster_name", numeric=False),
+        Layer("vli", gettext_lazy("Vulnerable Localities Index (100 = the force's average)"), "vli", numeric=True),
+        Layer("change", gettext_lazy("Change against earlier periods"), "status", numeric=False),
     )
 }
 
@@ -147,6 +159,16 @@ def monthly(run: AnalysisRun, code: str) -> list[dict[str, Any]]:
     return [{"month": m, "crimes": counts.get(m, 0)} for m in sorted(months) if m <= last]
 
 
+def event_categories(run: AnalysisRun, code: str) -> list[dict[str, Any]]:
+    """Returns an area's force events by type and the force's own category, most first (empty without them)."""
+    found = [
+        {"event_type": r["event_type"], "category": r["category"], "events": int(number(r["events"]) or 0)}
+        for r in read_rows(run, "force_event_categories")
+        if r["area_code"] == code
+    ]
+    return sorted(found, key=lambda r: (-r["events"], r["event_type"], r["category"]))
+
+
 def breaks(values: list[float], classes: int = len(RAMP)) -> list[float]:
     """Returns the upper bounds of equal-count (quantile) classes over the values, duplicates removed."""
     ordered = sorted(values)
@@ -182,9 +204,10 @@ def layer_values(layer: Layer, rows: dict[str, dict[str, Any]]) -> dict[str, Any
             legend.append({"label": _("No data"), "colour": NO_DATA})
         return {"values": values, "legend": legend}
     names = sorted({str(row.get(layer.column) or "") for row in rows.values()} - {""})
-    if layer.key == "hotspots":
-        colours = {name: HOTSPOT_COLOURS.get(name, NO_DATA) for name in names}
-        names = [n for n in HOTSPOT_COLOURS if n in colours] + [n for n in names if n not in HOTSPOT_COLOURS]
+    fixed = {"hotspots": HOTSPOT_COLOURS, "change": CHANGE_COLOURS}.get(layer.key)
+    if fixed is not None:
+        colours = {name: fixed.get(name, NO_DATA) for name in names}
+        names = [n for n in fixed if n in colours] + [n for n in names if n not in fixed]
     else:
         colours = {name: TYPOLOGY_COLOURS[i % len(TYPOLOGY_COLOURS)] for i, name in enumerate(names)}
     for code, row in rows.items():
@@ -218,3 +241,77 @@ def allocation_units(run: AnalysisRun) -> list[dict[str, Any]]:
         }
         for row in read_rows(run, "allocation")
     ]
+
+
+def hot_cells(run: AnalysisRun, limit: int = 10) -> dict[str, Any] | None:
+    """Returns a run's hotspots on points (H3 hexagons): how many of each class, and the hottest hot spots."""
+    rows = read_rows(run, "hotspots_h3")
+    if not rows:
+        return None
+    classes: dict[str, int] = {}
+    for row in rows:
+        classes[row["class"]] = classes.get(row["class"], 0) + 1
+    hot = [r for r in rows if r["class"] == "hot spot"]
+    hot.sort(key=lambda r: (-(number(r["gi_z"]) or 0.0), r["h3_cell"]))
+    return {
+        "resolution": (run.manifest.get("parameters") or {}).get("h3_resolution") or run.h3_resolution,
+        "cells": len(rows),
+        "classes": classes,
+        "hottest": [
+            {
+                "cell": r["h3_cell"],
+                "latitude": number(r["latitude"]),
+                "longitude": number(r["longitude"]),
+                "count": int(number(r["count"]) or 0),
+                "gi_z": number(r["gi_z"]),
+            }
+            for r in hot[:limit]
+        ],
+    }
+
+
+def hexagon_features(run: AnalysisRun) -> list[dict[str, Any]]:
+    """Returns a run's H3 hexagons as GeoJSON features with their count, Gi* and class (empty without them)."""
+    import h3
+
+    features = []
+    for row in read_rows(run, "hotspots_h3"):
+        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(row["h3_cell"])]
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["h3_cell"],
+                "properties": {
+                    "h3_cell": row["h3_cell"],
+                    "count": number(row["count"]),
+                    "gi_z": number(row["gi_z"]),
+                    "gi_p": number(row["gi_p"]),
+                    "moran_quadrant": row.get("moran_quadrant") or None,
+                    "class": row["class"],
+                    "colour": HOTSPOT_COLOURS.get(row["class"], NO_DATA),
+                },
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            }
+        )
+    return features
+
+
+def emerging(run: AnalysisRun, limit: int = 20) -> list[dict[str, Any]]:
+    """Returns a run's emerging areas (significantly up on every comparison), biggest rise first.
+
+    Reads change.csv alone (the run page shows this for runs of every LSOA in England too); the caller names
+    the areas.
+    """
+    rows = [row for row in read_rows(run, "change") if row.get("status") == "emerging"]
+    found = [
+        {
+            "code": row["area_code"],
+            "name": row["area_code"],
+            "crimes": int(number(row.get("current")) or 0),
+            "previous": number(row.get("previous")),
+            "year_ago": number(row.get("year_ago")),
+        }
+        for row in rows
+    ]
+    found.sort(key=lambda r: (-(r["crimes"] - (r["previous"] or 0)), r["code"]))
+    return found[:limit]

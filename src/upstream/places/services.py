@@ -10,11 +10,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from typing import Any
 
 import numpy as np
 import shapely
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -28,6 +31,8 @@ Progress = Callable[[int, int], None]  # (done, total)
 BATCH = 500
 LSOA_NAME = re.compile(r"^(?P<place>.+) \d{3}[A-Z]$")  # ONS LSOA names: "Calderdale 001A"
 LA_CODE = re.compile(r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$")
+
+MIN_H3_RESOLUTION, MAX_H3_RESOLUTION = 5, 10  # about 250 km² to 0.015 km² a hexagon
 
 LEVEL_ORDER = [AreaLevel.FORCE, AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD, AreaLevel.NEIGHBOURHOOD]
 
@@ -433,6 +438,9 @@ def start_analysis(
     officers: int | None = None,
     floor: int = 2,
     permutations: int = 999,
+    seed: int | None = None,
+    h3_resolution: int | None = None,
+    again_of: Any = None,
 ) -> Any:
     """Returns a new analysis run for the force after queueing it to run in the background."""
     from upstream.core import audit
@@ -445,6 +453,8 @@ def start_analysis(
         raise ValueError("an analysis runs over a force area")
     if first_month > last_month:
         raise ValueError(f"the period starts ({first_month}) after it ends ({last_month})")
+    if h3_resolution is not None and not MIN_H3_RESOLUTION <= h3_resolution <= MAX_H3_RESOLUTION:
+        raise ValueError(f"the H3 resolution must be {MIN_H3_RESOLUTION} to {MAX_H3_RESOLUTION}")
     with transaction.atomic():
         run = AnalysisRun.objects.create(
             force=force,
@@ -456,18 +466,86 @@ def start_analysis(
             officers=officers,
             floor=floor,
             permutations=permutations,
+            h3_resolution=h3_resolution,
+            again_of=again_of,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             message="Waiting for a worker to start it",
+            **({"seed": seed} if seed is not None else {}),
         )
-        audit.record(
-            actor=actor,
-            tag=audit.AuditTag.PLACES_ANALYSIS_START,
-            obj=run,
-            detail={"force": force.code, "level": level, "period": [first_month, last_month]},
-        )
+        detail: dict[str, Any] = {"force": force.code, "level": level, "period": [first_month, last_month]}
+        if again_of is not None:
+            detail["again_of"] = again_of.pk
+        audit.record(actor=actor, tag=audit.AuditTag.PLACES_ANALYSIS_START, obj=run, detail=detail)
         # Queued once the row is committed, so a worker never looks for a run that is not there yet.
         transaction.on_commit(lambda: tasks.run_analysis.enqueue(run.pk))
     return run
+
+
+def run_again(*, actor: Any, run: Any) -> Any:
+    """Returns a new run with the same inputs as a finished or failed one, queued in the background."""
+    from upstream.places import policies
+
+    require(actor, policies.ANALYSIS_RUN)
+    if run.is_live:
+        raise ValueError("this analysis has not finished yet")
+    return start_analysis(
+        actor=actor,
+        force=run.force,
+        level=run.level,
+        first_month=run.first_month,
+        last_month=run.last_month,
+        harm_weights=run.harm_weights,
+        need_weights=run.need_weights,
+        officers=run.officers,
+        floor=run.floor,
+        permutations=run.permutations,
+        seed=run.seed,
+        h3_resolution=run.h3_resolution,
+        again_of=run,
+    )
+
+
+STALE_ERROR = (
+    "The worker running this analysis stopped answering: nothing was heard from it after {last} UTC, "
+    "{minutes} minutes before it was marked failed. It may have been stopped or run out of memory. "
+    "Run the analysis again; if it stops again, tell the support team the run number."
+)
+
+
+def fail_stale_runs(*, now: Any = None) -> list[int]:
+    """Marks as failed the running analyses whose worker has stopped answering, and returns their ids.
+
+    Safe to call from any page or command at any time: a run is only touched while it is still running, so a
+    worker that finishes at the same moment keeps its result. Places runs hold no personal data, and the run
+    keeps the reason, so this needs no audit event.
+    """
+    from upstream.places.models import AnalysisRun, RunStatus
+    from upstream.places.tasks import stale_seconds
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=stale_seconds())
+    # A run from before heartbeats existed, or one that died before its first beat, goes by when it started.
+    silent = (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    )
+    failed = []
+    running = AnalysisRun.objects.filter(silent, status=RunStatus.RUNNING)
+    for run in running.only("pk", "heartbeat_at", "started_at", "created_at"):
+        last = run.heartbeat_at or run.started_at or run.created_at
+        marked = AnalysisRun.objects.filter(silent, pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            message="Stopped: the worker running it went away",
+            error=STALE_ERROR.format(
+                last=last.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                minutes=int((now - last).total_seconds() // 60),
+            ),
+            finished_at=now,
+        )
+        if marked:
+            failed.append(run.pk)
+    return failed
 
 
 def save_priority_set(

@@ -14,8 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from markupsafe import Markup
 
 from upstream.core import links
@@ -24,6 +25,7 @@ from upstream.places import charts, policies, queries, results, services
 from upstream.places.forms import CRIME_TYPES, AllocationForm, AnalysisForm, PointForm, PriorityForm, harm_field_name
 from upstream.places.lookup import area_path, find_neighbourhood
 from upstream.places.models import AnalysisRun, Area, AreaLevel, RunStatus
+from upstream.places.tasks import stale_seconds
 from upstream_analytics.places.allocation import allocate
 
 ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
@@ -79,7 +81,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     teams = list(area.teams.order_by("name")) if can(request.user, "accounts:team:view") else []
     path = area_path(area)
     force_runs = (
-        list(queries.analysis_runs(actor=request.user, force=area).filter(status=RunStatus.SUCCEEDED)[:5])
+        list(queries.analysis_runs(actor=request.user, force=area).filter(status=RunStatus.SUCCEEDED)[:10])
         if area.level == AreaLevel.FORCE and can(request.user, policies.ANALYSIS_VIEW)
         else []
     )
@@ -118,8 +120,12 @@ def area_geojson(request: HttpRequest, code: str) -> JsonResponse:
 
 
 def _run_context(request: HttpRequest, run: AnalysisRun) -> dict[str, Any]:
+    waited = (timezone.now() - run.created_at).total_seconds() if run.created_at else 0.0
     return {
         "run": run,
+        # No worker has taken the run up for a while: the worker is probably not running at all.
+        "waiting_too_long": run.status == RunStatus.QUEUED and waited > stale_seconds(),
+        "stale_minutes": round(stale_seconds() / 60),
         "can_run": can(request.user, policies.ANALYSIS_RUN),
         "can_prioritise": can(request.user, policies.PRIORITY_CREATE),
         "exports": [name for name in results.FILES if results.output_path(run, name)],
@@ -131,6 +137,7 @@ def _run_context(request: HttpRequest, run: AnalysisRun) -> dict[str, Any]:
 def analysis_list(request: HttpRequest) -> HttpResponse:
     """Shows the analysis runs, newest first, and the saved sets of priority areas."""
     require(request.user, policies.ANALYSIS_VIEW)
+    services.fail_stale_runs()  # a run left "running" by a dead worker shows as failed, never spinning
     return render(
         request,
         "places/analysis_list.html",
@@ -163,6 +170,7 @@ def analysis_new(request: HttpRequest) -> HttpResponse:
                 need_weights=form.need_weights(),
                 officers=form.cleaned_data["officers"],
                 floor=form.cleaned_data["floor"],
+                h3_resolution=form.h3_resolution(),
             )
         except ValueError as exc:
             form.add_error(None, str(exc))
@@ -170,6 +178,9 @@ def analysis_new(request: HttpRequest) -> HttpResponse:
             return redirect("places:analysis-detail", run.pk)
     if request.method == "GET" and len(choices) == 1:
         form.initial["force"] = choices[0][0]
+    if request.method == "GET" and request.GET.get("from", "").isdigit():
+        # "Change the choices and run again": the form starts from an earlier run's inputs.
+        form.initial.update(_initial_from(queries.analysis_run(actor=request.user, run_id=int(request.GET["from"]))))
     errors = _errors(form)
     return render(
         request,
@@ -184,17 +195,59 @@ def analysis_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _initial_from(run: AnalysisRun) -> dict[str, Any]:
+    """Returns the start form's values for an earlier run's inputs."""
+    initial: dict[str, Any] = {
+        "force": run.force.code,
+        "first_month": run.first_month,
+        "last_month": run.last_month,
+        "level": run.level,
+        "officers": run.officers,
+        "floor": run.floor,
+        "point_hotspots": str(run.h3_resolution or ""),
+        **{f"weight_{key}": value for key, value in run.need_weights.items()},
+    }
+    initial.update({harm_field_name(t): days for t, days in run.harm_weights.items() if t in CRIME_TYPES})
+    return initial
+
+
 @login_required
 @require_GET
 def analysis_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """Shows one run: its inputs, its progress while it runs, and its results when done."""
     run = queries.analysis_run(actor=request.user, run_id=run_id)
+    if run.status == RunStatus.RUNNING and services.fail_stale_runs():
+        run = queries.analysis_run(actor=request.user, run_id=run_id)
     context = _run_context(request, run)
     if request.headers.get("HX-Request") == "true" and request.GET.get("part") == "progress":
         return render(request, "places/_run_progress.html", context)
     if run.status == RunStatus.SUCCEEDED:
         context["explanation"] = results.read_json(run, "typology_explanation")
+        context["hot_cells"] = results.hot_cells(run)
+        emerging = results.emerging(run)
+        names = dict(
+            queries.areas_of_run(actor=request.user, run=run, codes=[e["code"] for e in emerging]).values_list(
+                "code", "name"
+            )
+        )
+        context["emerging"] = [{**e, "name": names.get(e["code"], e["code"])} for e in emerging]
     return render(request, "places/analysis_detail.html", context)
+
+
+@login_required
+@require_POST
+def analysis_again(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Starts a new run with the same inputs as a finished or failed one (a run left by a dead worker, say)."""
+    require(request.user, policies.ANALYSIS_RUN)
+    run = queries.analysis_run(actor=request.user, run_id=run_id)
+    try:
+        again = services.run_again(actor=request.user, run=run)
+    except ValueError:
+        messages.error(request, _("This analysis has not finished yet: wait for it, or reload its page."))
+        return redirect("places:analysis-detail", run.pk)
+    started = _("Analysis run %(id)s started with the same choices as run %(old)s.") % {"id": again.pk, "old": run.pk}
+    messages.success(request, started)
+    return redirect("places:analysis-detail", again.pk)
 
 
 def _succeeded(request: HttpRequest, run_id: int) -> AnalysisRun:
@@ -255,6 +308,7 @@ def analysis_geojson(request: HttpRequest, run_id: int) -> HttpResponse:
             "hotspot_class": row.get("class") or None,
             "gi_z": results.number(row.get("gi_z")),
             "type_of_need": row.get("cluster_name") or None,
+            "vli": results.number(row.get("vli")),
             "change_status": row.get("status") or None,
         }
         for key, values in layers.items():
@@ -265,6 +319,19 @@ def analysis_geojson(request: HttpRequest, run_id: int) -> HttpResponse:
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="places-run-{run.pk}-areas.geojson"'
     response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_GET
+def analysis_hexagons(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Returns the run's hotspots on points as GeoJSON H3 hexagons (count, Gi*, class, colour), to download."""
+    run = _succeeded(request, run_id)
+    features = results.hexagon_features(run)
+    if not features:
+        raise Http404("This analysis did not find hotspots on points")
+    response = JsonResponse({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
+    response["Content-Disposition"] = f'attachment; filename="places-run-{run.pk}-hexagons.geojson"'
     return response
 
 
@@ -504,20 +571,39 @@ def priority_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     return render(request, "places/priority_detail.html", {"chosen": chosen, "rows": rows})
 
 
+HISTORY = 20  # the newest runs listed on an area's page; an older one still opens with ?run=ID
+
+
+def _chosen_run(request: HttpRequest, runs: Any) -> AnalysisRun | None:
+    """Returns the run asked for with ?run=ID among an area's runs, the newest without it; 404 for another."""
+    asked = request.GET.get("run", "")
+    if not asked:
+        return runs.first()
+    found = runs.filter(pk=int(asked)).first() if asked.isdigit() else None
+    if found is None:
+        raise Http404("That analysis does not cover this area")
+    return found
+
+
 def _area_analysis(request: HttpRequest, area: Area, path: list[Area]) -> dict[str, Any]:
-    """Returns what the newest finished run says about an area (empty when there is none)."""
+    """Returns what a finished run (the newest, or the one chosen with ?run=ID) says about an area."""
     level = {AreaLevel.NEIGHBOURHOOD: "lsoa", AreaLevel.WARD: "ward"}.get(area.level)  # type: ignore[call-overload]
     if level is None or not path or not can(request.user, policies.ANALYSIS_VIEW):
         return {}
-    run = queries.latest_run_for(actor=request.user, force=path[0], level=level)
+    # Every finished run of the force at this level, newest first: the area's run history.
+    runs = queries.finished_runs_for(actor=request.user, force=path[0], level=level)
+    run = _chosen_run(request, runs)
     if run is None:
         return {"analysis_level": level}
+    listed = list(runs[:HISTORY])
+    history = {"area_runs": listed, "newest_run": listed[0], "is_newest": run.pk == listed[0].pk}
     row = results.area_result(run, area.code)
     if row is None:
-        return {"analysis_level": level, "analysis_run": run}
+        return {"analysis_level": level, "analysis_run": run, **history}
     months = results.monthly(run, area.code)
     explanation = results.read_json(run, "typology_explanation") or {}
     return {
+        **history,
         "analysis_level": level,
         "analysis_run": run,
         "profile": row,
@@ -529,6 +615,8 @@ def _area_analysis(request: HttpRequest, area: Area, path: list[Area]) -> dict[s
             charts.trend_spec(months, title=_("Crimes by month in %(name)s") % {"name": area.name}, y_label=_("Crimes"))
         ),
         "clusters": explanation.get("clusters") or [],
+        "typology_parts": explanation.get("parts") or {},
+        "event_categories": results.event_categories(run, area.code),
         "priority_sets": list(queries.priority_sets_with(actor=request.user, area=area)),
         "hotspot_actions": _hotspot_actions(request, area, run, row),
     }
@@ -561,7 +649,7 @@ def _trend_svg(area: Area, run: AnalysisRun, months: list[dict[str, Any]]) -> st
 @login_required
 @require_GET
 def area_trend_svg(request: HttpRequest, code: str) -> HttpResponse:
-    """Returns an area's crimes by month (from the newest finished run) as an SVG file for reports."""
+    """Returns an area's crimes by month (from the newest finished run, or ?run=ID) as an SVG file for reports."""
     area = queries.area_by_code(actor=request.user, code=code)
     context = _area_analysis(request, area, area_path(area))
     if not context.get("profile"):
