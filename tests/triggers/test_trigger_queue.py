@@ -84,6 +84,41 @@ def test_a_rerun_updates_evidence_keeps_decisions_and_never_duplicates(loaded, a
     assert kept.status == TriggerStatus.ASSIGNED
 
 
+def test_a_relink_that_changes_a_childs_id_carries_the_trigger_over_with_its_decisions(loaded, analyst, data_dir):
+    c1 = Trigger.objects.get(resolved_person_id="R_C1")
+    dismissed = services.dismiss_trigger(
+        actor=analyst, trigger=c1, expected_version=c1.version, reason="Known to social care"
+    )
+    count = Trigger.objects.count()
+
+    write_store(data_dir, relink={"p_c1a": "R_C1_NEW", "p_c1b": "R_C1_NEW"})  # linked again: a new id
+    services.start_run(actor=analyst, as_of=AS_OF)
+    assert Trigger.objects.count() == count, "the child is not added a second time"
+    moved = Trigger.objects.get(pk=dismissed.pk)
+    assert moved.resolved_person_id == "R_C1_NEW"
+    assert moved.in_latest_run
+    assert moved.status == TriggerStatus.DISMISSED
+    assert moved.dismiss_reason == "Known to social care"
+    assert moved.version == dismissed.version, "the same records and evidence: a decision stands"
+    note = moved.events.get(action="relinked").note
+    assert "R_C1" in note
+    assert "R_C1_NEW" in note
+    assert not Trigger.objects.filter(resolved_person_id="R_C1").exists()
+
+
+def test_a_child_split_off_by_a_relink_gets_a_trigger_of_their_own(loaded, analyst, data_dir):
+    c1 = Trigger.objects.get(resolved_person_id="R_C1")
+    write_store(data_dir, relink={"p_c1b": "R_C1B"})  # one of the child's two records is now someone else
+    services.start_run(actor=analyst, as_of=AS_OF)
+    kept = Trigger.objects.get(pk=c1.pk)
+    assert kept.resolved_person_id == "R_C1", "the id this run still finds keeps its trigger"
+    assert kept.person_ids == ["p_c1a"]
+    split = Trigger.objects.get(resolved_person_id="R_C1B")
+    assert split.pk != c1.pk
+    assert split.person_ids == ["p_c1b"]
+    assert not split.events.filter(action="relinked").exists()
+
+
 def test_dismissing_a_trigger_someone_else_just_changed_is_refused_plainly(loaded, analyst, second_analyst, teams):
     trigger = Trigger.objects.get(resolved_person_id="R_C1")
     seen = trigger.version

@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 
 
@@ -24,10 +25,28 @@ def load_fixtures():
     return module
 
 
-def write_store(data_dir: Path, *, linked: bool = True, drop_events: tuple[str, ...] = ()) -> None:
-    """Writes the hand-made household as the current records store and, if asked, its linkage."""
+def write_store(
+    data_dir: Path,
+    *,
+    linked: bool = True,
+    drop_events: tuple[str, ...] = (),
+    relink: dict[str, str] | None = None,
+) -> None:
+    """Writes the hand-made household as the current records store and, if asked, its linkage.
+
+    `relink` maps person ids to the resolved person id a new linkage gives them (their household stays).
+    """
     fixtures = load_fixtures()
     frames = fixtures.frames()
+    if relink:
+        resolved = frames["resolved"]
+        was = dict(zip(resolved["person_id"], resolved["resolved_person_id"], strict=True))
+        resolved["resolved_person_id"] = [relink.get(p, was[p]) for p in resolved["person_id"]]
+        homes = frames["households"]
+        moved = [homes[homes["resolved_person_id"] == was[p]].assign(resolved_person_id=r) for p, r in relink.items()]
+        homes = pd.concat([homes, *moved], ignore_index=True)
+        frames["households"] = homes[homes["resolved_person_id"].isin(set(resolved["resolved_person_id"]))]
+        frames["households"] = frames["households"].drop_duplicates().reset_index(drop=True)
     frames["events"] = frames["events"][~frames["events"]["event_id"].isin(drop_events)]
     frames["involvements"] = frames["involvements"][~frames["involvements"]["event_id"].isin(drop_events)]
     frames["people"]["forename"] = frames["people"]["person_id"].str.upper()

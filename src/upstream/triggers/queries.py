@@ -38,6 +38,7 @@ FLAG_LABELS = {
 ACTION_LABELS = {
     "found": gettext_lazy("Found by a run of the rules"),
     "evidence": gettext_lazy("A run found different evidence"),
+    "relinked": gettext_lazy("Linked again under another resolved person id"),
     "review": gettext_lazy("Reviewed"),
     "assign": gettext_lazy("Assigned to a team"),
     "dismiss": gettext_lazy("Dismissed"),

@@ -313,6 +313,7 @@ def load_run(
             }
         )
     existing = {t.resolved_person_id: t for t in Trigger.objects.filter(organisation_id=run.organisation_id)}
+    relinked = _relinked(outputs.triggers, existing)
     codes = {people.area_code(str(rid)) for rid in outputs.triggers["resolved_person_id"]}
     areas = {a.code: a for a in Area.objects.filter(code__in=[c for c in codes if c])}
     now = _now()
@@ -343,6 +344,23 @@ def load_run(
             "in_latest_run": True,
         }
         trigger = existing.get(rid)
+        moved_from = ""
+        if trigger is None and rid in relinked:
+            trigger = relinked[rid]
+            moved_from = trigger.resolved_person_id
+            TriggerEvent.objects.create(
+                trigger=trigger,
+                actor_label=run.started_by_label,
+                action="relinked",
+                from_status=trigger.status,
+                to_status=trigger.status,
+                note=_(
+                    "Linked again: the child's resolved person id changed from %(old)s to %(new)s; "
+                    "the trigger, its decisions and its history were carried over (person records %(records)s)."
+                )
+                % {"old": moved_from, "new": rid, "records": ", ".join(fields["person_ids"])},
+            )
+            trigger.resolved_person_id = rid
         if trigger is None:
             trigger = Trigger.objects.create(
                 organisation_id=run.organisation_id, resolved_person_id=rid, first_run=run, **fields
@@ -353,6 +371,8 @@ def load_run(
             new += 1
             continue
         changed = set(trigger.evidence_event_ids) != set(event_ids) or trigger.ace_count != ace_count
+        # A re-link that also changed which person records are the child is a change of who the trigger is about.
+        changed = changed or bool(moved_from and set(trigger.person_ids) != set(fields["person_ids"]))
         for name, value in fields.items():
             setattr(trigger, name, value)
         if changed:
@@ -369,7 +389,8 @@ def load_run(
             )
         trigger.save()
         updated += 1
-    gone = [t.pk for rid, t in existing.items() if rid not in seen and t.in_latest_run]
+    carried = {t.pk for t in relinked.values()}
+    gone = [t.pk for rid, t in existing.items() if rid not in seen and t.in_latest_run and t.pk not in carried]
     Trigger.objects.filter(pk__in=gone).update(in_latest_run=False)
     audit.record(
         actor=run.started_by,
@@ -380,6 +401,51 @@ def load_run(
         detail={"new": new, "updated": updated, "no_longer_found": len(gone), "rule_version": rule_version},
     )
     return new, updated
+
+
+def _relinked(triggers: Any, existing: dict[str, Trigger]) -> dict[str, Trigger]:
+    """Returns, for each child of this run new to the queue, the trigger they had under another resolved id.
+
+    Linking again can give a child another resolved person id (it is the smallest id of their person
+    records, so a record added or split off changes it). Such a child is matched to the earlier trigger
+    that shares most of their person records, among triggers whose own id this run did not find, so the
+    trigger keeps its decisions and history instead of starting again. Each earlier trigger goes to one
+    child at most (ties: the child with the smaller id, then the older trigger).
+    """
+    current = {str(rid) for rid in triggers["resolved_person_id"]}
+    by_record: dict[str, list[Trigger]] = {}
+    for trigger in existing.values():
+        if trigger.resolved_person_id not in current:
+            for person_id in trigger.person_ids:
+                by_record.setdefault(str(person_id), []).append(trigger)
+    if not by_record:
+        return {}
+    matched: dict[str, Trigger] = {}
+    taken: set[int] = set()
+    for _n, rid, pk, trigger in sorted(_shared_records(triggers, existing, by_record), key=lambda c: c[:3]):
+        if rid not in matched and pk not in taken:
+            matched[rid] = trigger
+            taken.add(pk)
+    return matched
+
+
+def _shared_records(
+    triggers: Any, existing: dict[str, Trigger], by_record: dict[str, list[Trigger]]
+) -> list[tuple[int, str, int, Trigger]]:
+    """Returns (minus the records shared, child id, trigger pk, trigger) for each new child and earlier trigger."""
+    candidates: list[tuple[int, str, int, Trigger]] = []
+    for row in triggers[["resolved_person_id", "person_ids"]].itertuples(index=False):
+        rid = str(row.resolved_person_id)
+        if rid in existing:
+            continue
+        shared: dict[int, int] = {}
+        found: dict[int, Trigger] = {}
+        for person_id in _split(row.person_ids):
+            for trigger in by_record.get(person_id, []):
+                shared[trigger.pk] = shared.get(trigger.pk, 0) + 1
+                found[trigger.pk] = trigger
+        candidates.extend((-n, rid, pk, found[pk]) for pk, n in shared.items())
+    return candidates
 
 
 _DEMAND_SOURCES = (
