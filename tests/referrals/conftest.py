@@ -6,8 +6,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstream.accounts.models import Organisation, OrganisationKind, User
 from upstream.core.roles import Role
@@ -115,21 +113,3 @@ def make_referral(officer, person, service):
         )
 
     return make
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects (django-otp's session key)."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign(user):
-        return sign_in(client, user)
-
-    return sign
