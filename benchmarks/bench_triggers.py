@@ -66,12 +66,16 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _time(store: Path, link: Path, out: Path, engine: str) -> tuple[float, float, pipeline.Outputs]:
-    """Returns the wall and CPU seconds of one run (CPU: every thread of this process; Spark's JVM not counted)."""
+def _time(store: Path, link: Path, out: Path, engine: str) -> tuple[float, float, pipeline.Outputs, float]:
+    """Returns the wall and CPU seconds of one run (CPU: every thread of this process; Spark's JVM not counted).
+
+    The last value is the machine's one-minute load average when the run ended: on a shared machine the wall
+    time says as much about the others' work as about this one.
+    """
     rules = ruleset.load(None, None).rules
     started, cpu = time.perf_counter(), _cpu()
     outputs = pipeline.run_from_store(store, link, out, rules, as_of=AS_OF, engine=engine)
-    return time.perf_counter() - started, _cpu() - cpu, outputs
+    return time.perf_counter() - started, _cpu() - cpu, outputs, os.getloadavg()[0]
 
 
 def run() -> list[dict]:
@@ -100,6 +104,8 @@ def run() -> list[dict]:
                         "runs": len(times),
                         "median_seconds": round(seconds, 2),
                         "median_cpu_seconds": round(cpu, 2),
+                        "wall_seconds_each": [round(t[0], 1) for t in times],
+                        "load_average_each": [round(t[3], 1) for t in times],
                         "children_4plus": score.predicted,
                         "precision_4plus": round(score.precision, 3),
                         "recall_4plus": round(score.recall, 3),
