@@ -122,9 +122,10 @@ def _earlier_and_dead_runs(run):
     from upstream.places.models import AnalysisRun, RunStatus
 
     same = {f: getattr(run, f) for f in ("force", "level", "first_month", "last_month", "need_weights", "officers")}
+    # Labelled as the three months before the demo's period (its figures are the demo run's own files).
     earlier = AnalysisRun.objects.create(
-        **same, status=RunStatus.SUCCEEDED, output_dir=run.output_dir, manifest=run.manifest, summary=run.summary,
-        finished_at=timezone.now(),
+        **{**same, "first_month": "2025-04", "last_month": "2025-06"}, status=RunStatus.SUCCEEDED,
+        output_dir=run.output_dir, manifest=run.manifest, summary=run.summary, finished_at=timezone.now(),
     )  # fmt: skip
     AnalysisRun.objects.filter(pk=earlier.pk).update(created_at=run.created_at - dt.timedelta(days=1))
     dead = AnalysisRun.objects.create(**same, status=RunStatus.RUNNING, started_at=timezone.now())
@@ -135,14 +136,29 @@ def _earlier_and_dead_runs(run):
 def test_a_dead_run_and_an_area_in_an_earlier_run_pass_axe_and_work_without_javascript(
     browser_page, nojs_page, sign_in, assert_no_axe_violations
 ):
-    sign_in(browser_page, "analyst")
+    analyst = sign_in(browser_page, "analyst")
     run, hot = _demo_run()
     earlier, dead = _earlier_and_dead_runs(run)
-    for path in (f"/places/analysis/{dead.pk}/", f"/places/{hot}/?run={earlier.pk}", f"/places/{hot}/"):
+    from upstream.places import services
+    from upstream.places.models import Area
+
+    # A priority set whose baseline is the earlier period, compared with the demo's run after it.
+    chosen = services.save_priority_set(
+        actor=analyst, force=run.force, name="Spring", reason="Most harm",
+        areas=[Area.objects.get(code=hot)], run=earlier,
+    )  # fmt: skip
+    for path in (
+        f"/places/analysis/{dead.pk}/",
+        f"/places/{hot}/?run={earlier.pk}",
+        f"/places/{hot}/",
+        f"/places/priorities/{chosen.pk}/",
+    ):
         assert browser_page.goto(path).status == 200, path
         assert_no_axe_violations(browser_page)
     browser_page.goto(f"/places/analysis/{dead.pk}/")
     assert "stopped answering" in browser_page.locator("#run-progress").inner_text()
+    browser_page.goto(f"/places/priorities/{chosen.pk}/")
+    assert "crimes a month in the baseline" in browser_page.locator("#before-after-total").inner_text()
 
     page = nojs_page
     sign_in(page, "analyst")

@@ -71,3 +71,41 @@ def test_emerging_areas_surface_on_the_run_page_and_the_change_layer(db, staff, 
     geojson = client.get(f"/places/analysis/{run.pk}/areas.geojson").json()
     labels = {f["properties"]["code"]: f["properties"]["change_label"] for f in geojson["features"]}
     assert sorted(code for code, label in labels.items() if label == "emerging") == emerging
+
+
+def test_a_priority_set_is_compared_with_a_later_analysis(db, staff, signed_in, django_capture_on_commit_callbacks):
+    from upstream.places import services
+    from upstream.places.models import AnalysisRun, Area, RunStatus
+    from upstream.places.results import by_area
+
+    places_step()
+    later = AnalysisRun.objects.get()  # the demo's run: July to September 2025
+    analyst = staff("analyst")
+    with django_capture_on_commit_callbacks(execute=True):
+        baseline = services.start_analysis(
+            actor=analyst, force=later.force, level="lsoa", first_month="2025-04", last_month="2025-05",
+            permutations=9,
+        )  # fmt: skip
+    baseline.refresh_from_db()
+    assert baseline.status == RunStatus.SUCCEEDED, baseline.error
+    before, after = by_area(baseline), by_area(later)
+    codes = sorted(before, key=lambda c: -int(before[c]["crimes"]))[:2]
+    areas = list(Area.objects.filter(code__in=codes))
+    chosen = services.save_priority_set(
+        actor=analyst, force=later.force, name="Spring", reason="Most crime", areas=areas, run=baseline
+    )
+    page = signed_in(analyst).get(f"/places/priorities/{chosen.pk}/").content.decode()
+    assert f'href="/places/analysis/{later.pk}/"' in page
+    before_monthly = sum(int(before[c]["crimes"]) for c in codes) / 2  # two months
+    after_monthly = sum(int(after[c]["crimes"]) for c in codes) / 3  # three months
+    assert f"{before_monthly:,.1f} crimes a month in the baseline and {after_monthly:,.1f} after" in page
+    for code in codes:
+        assert f"{int(after[code]['crimes']):,}" in page
+    # A set whose baseline is the newest period has nothing to compare with yet.
+    newest = services.save_priority_set(
+        actor=analyst, force=later.force, name="Summer", reason="Most crime", areas=areas, run=later
+    )
+    assert (
+        "No finished analysis of a later period yet"
+        in signed_in(analyst).get(f"/places/priorities/{newest.pk}/").content.decode()
+    )

@@ -564,11 +564,50 @@ def priority_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     chosen = queries.priority_set(actor=request.user, set_id=set_id)
     areas = list(chosen.areas.defer("boundary").order_by("name"))
     baseline = results.by_area(chosen.run) if chosen.run and chosen.run.status == RunStatus.SUCCEEDED else {}
-    rows = [
-        {"area": a, "crimes": results.number(baseline.get(a.code, {}).get("crimes")) if baseline else None}
-        for a in areas
-    ]
-    return render(request, "places/priority_detail.html", {"chosen": chosen, "rows": rows})
+    # After: the newest finished run of the same force and level over a period that starts after the baseline.
+    after = (
+        queries.finished_runs_for(actor=request.user, force=chosen.force, level=chosen.run.level)
+        .filter(first_month__gt=chosen.baseline_last_month)
+        .first()
+        if baseline
+        else None
+    )
+    later = results.by_area(after) if after else {}
+    before_months = _months(chosen.baseline_first_month, chosen.baseline_last_month) if baseline else 0
+    after_months = _months(after.first_month, after.last_month) if after else 0
+    rows = []
+    for area in areas:
+        crimes = results.number(baseline.get(area.code, {}).get("crimes")) if baseline else None
+        after_crimes = results.number(later.get(area.code, {}).get("crimes")) if later else None
+        rows.append(
+            {
+                "area": area,
+                "crimes": crimes,
+                "after": after_crimes,
+                "before_monthly": crimes / before_months if crimes is not None and before_months else None,
+                "after_monthly": after_crimes / after_months if after_crimes is not None and after_months else None,
+            }
+        )
+    totals = {}
+    if after and all(r["crimes"] is not None and r["after"] is not None for r in rows):
+        before_total = sum(r["crimes"] for r in rows) / before_months
+        after_total = sum(r["after"] for r in rows) / after_months
+        totals = {
+            "before": before_total,
+            "after": after_total,
+            "change": (after_total - before_total) / before_total if before_total else None,
+        }
+    return render(
+        request,
+        "places/priority_detail.html",
+        {"chosen": chosen, "rows": rows, "after_run": after, "totals": totals},
+    )
+
+
+def _months(first: str, last: str) -> int:
+    """Returns how many months a period YYYY-MM..YYYY-MM holds, both ends included."""
+    (y1, m1), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
+    return (y2 * 12 + m2) - (y1 * 12 + m1) + 1
 
 
 HISTORY = 20  # the newest runs listed on an area's page; an older one still opens with ?run=ID
