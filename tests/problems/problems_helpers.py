@@ -131,8 +131,11 @@ STORE_INVOLVEMENTS = [
 ]
 
 
-def write_records_store(analytics_dir):
-    """Writes the hand-made events as the current records store (E01000001 and E05000001 in the plan's ward)."""
+def write_records_store(analytics_dir, *, until=None):
+    """Writes the hand-made events as the current records store (E01000001 and E05000001 in the plan's ward).
+
+    ``until`` (a date) adds a custody event that day, so the store covers up to it (custody is never measured).
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -141,14 +144,17 @@ def write_records_store(analytics_dir):
     folder.mkdir(parents=True)
     locations = {"location_id": [x[0] for x in STORE_LOCATIONS], "area_code": [x[1] for x in STORE_LOCATIONS]}
     pq.write_table(pa.table(locations), folder / "locations.parquet")
+    rows = list(STORE_EVENTS)
+    if until is not None:
+        rows.append(("E99", "CUSTODY", f"{until.isoformat()} 12:00", "L1", "Custody", "", ""))
     events = {
-        "event_id": [e[0] for e in STORE_EVENTS],
-        "event_type": [e[1] for e in STORE_EVENTS],
-        "occurred_at": pa.array([pd.Timestamp(e[2]) for e in STORE_EVENTS], type=pa.timestamp("us")),
-        "location_id": [e[3] for e in STORE_EVENTS],
-        "category": [e[4] for e in STORE_EVENTS],
-        "offence_code": [e[5] or None for e in STORE_EVENTS],
-        "flags": [e[6] or None for e in STORE_EVENTS],
+        "event_id": [e[0] for e in rows],
+        "event_type": [e[1] for e in rows],
+        "occurred_at": pa.array([pd.Timestamp(e[2]) for e in rows], type=pa.timestamp("us")),
+        "location_id": [e[3] for e in rows],
+        "category": [e[4] for e in rows],
+        "offence_code": [e[5] or None for e in rows],
+        "flags": [e[6] or None for e in rows],
     }
     pq.write_table(pa.table(events), folder / "events.parquet")
     involvements = {

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from problems_helpers import fill_analysis, fill_scanning, move, write_policeuk, write_records_store
 
 from upstream.core.models import AuditEvent
@@ -110,7 +111,7 @@ def test_no_data_or_no_response_says_what_to_do(settings, plan, responding, offi
 
 
 def test_the_assessment_shows_the_measure_and_the_figures_can_be_used(settings, responding, officer, signed_in):
-    write_records_store(Path(settings.ANALYTICS_DIR))
+    write_records_store(Path(settings.ANALYTICS_DIR), until=timezone.localdate() - dt.timedelta(days=1))
     PlanEvent.objects.filter(plan=responding, to_stage=Stage.RESPONSE).update(
         occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
     )
@@ -266,7 +267,7 @@ def test_police_uk_counts_only_the_plans_crime_types(settings, responding, offic
 
 
 def test_the_measures_page_says_what_was_counted(settings, responding, officer, signed_in):
-    write_records_store(Path(settings.ANALYTICS_DIR))
+    write_records_store(Path(settings.ANALYTICS_DIR), until=timezone.localdate() - dt.timedelta(days=1))
     plan = of_kind(responding, officer, "burglary")
     PlanEvent.objects.filter(plan=plan, to_stage=Stage.RESPONSE).update(
         occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
@@ -358,8 +359,11 @@ def test_real_police_uk_crimes_measure_a_burglary_plan(settings, responding, off
 # --- as an interrupted time series -----------------------------------------------------------------------
 
 
-def write_monthly_store(analytics_dir, per_month):
-    """Writes a records store with per_month[YYYY-MM] youth disorder calls, and a burglary each month besides."""
+def write_monthly_store(analytics_dir, per_month, *, until=None):
+    """Writes a records store with per_month[YYYY-MM] youth disorder calls, and a burglary each month besides.
+
+    ``until`` (a date) adds a burglary that day, so the store covers up to it.
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -373,6 +377,8 @@ def write_monthly_store(analytics_dir, per_month):
         rows.append((f"{month}-28 03:00", "CRIME", "Crime", "28E"))
     last = max(per_month)
     rows.append((str(pd.Period(last, freq="M").end_time.date()) + " 12:00", "CRIME", "Crime", "28E"))
+    if until is not None:
+        rows.append((f"{until.isoformat()} 12:00", "CRIME", "Crime", "28E"))
     events = {
         "event_id": [f"M{i}" for i in range(len(rows))],
         "event_type": [r[1] for r in rows],
@@ -400,7 +406,8 @@ def test_an_interrupted_time_series_from_the_records_store(settings, responding,
 
     months = [str(p) for p in pd.period_range("2024-03", "2025-05", freq="M")]
     counts = [*range(10, 22), 12, 13, 14]
-    write_monthly_store(Path(settings.ANALYTICS_DIR), dict(zip(months, counts, strict=True)))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    write_monthly_store(Path(settings.ANALYTICS_DIR), dict(zip(months, counts, strict=True)), until=yesterday)
     series = queries.automatic_measure(officer, responding, today=TODAY).series
     assert series.months == months
     assert series.counts == counts  # the burglaries are not youth disorder
@@ -446,3 +453,24 @@ def test_the_series_takes_whole_months_and_unbroken_runs():
     )
     assert before == ["2024-12", "2025-01", "2025-02"]
     assert after == []  # March, the response's first month, was never imported
+
+
+def test_an_extract_older_than_the_after_period_cuts_it_or_refuses(settings, responding, officer):
+    write_records_store(Path(settings.ANALYTICS_DIR))  # events from 5 January to 31 March 2025
+    found = queries.automatic_measure(officer, responding, today=dt.date(2025, 8, 1))
+    # The after period would run to 31 March anyway (as long as the 31-day baseline): nothing to cut.
+    assert (found.after.end, found.partial) == (dt.date(2025, 3, 31), False)
+    assert "begin on 5 Jan 2025" in found.coverage_note  # the baseline began on 1 January
+    # A baseline of 62 days: the after period would run to 1 May.
+    responding = services.update_plan(
+        actor=officer, plan=responding, expected_version=responding.version, baseline_start=dt.date(2024, 12, 1)
+    )
+    found = queries.automatic_measure(officer, responding, today=dt.date(2025, 8, 1))
+    assert (found.after.end, found.partial) == (dt.date(2025, 3, 31), True)
+    assert "up to 31 Mar 2025" in found.coverage_note
+    PlanEvent.objects.filter(plan=responding, to_stage=Stage.RESPONSE).update(
+        occurred_at=dt.datetime(2025, 4, 10, 9, 0, tzinfo=dt.UTC)
+    )
+    refused = queries.automatic_measure(officer, responding, today=dt.date(2025, 8, 2))  # a new day: not cached
+    assert isinstance(refused, records_measures.Unavailable)
+    assert "newer extract" in refused.reason

@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -121,6 +122,8 @@ class AutomaticMeasure:
     every_kind: tuple[int, int] | None = None
     # The same events by whole month, as an interrupted time series.
     series: TimeSeries | None = None
+    # Where the data do not cover the periods (a records extract older than the after period's end).
+    coverage_note: str = ""
 
     @property
     def with_comparison(self) -> Change | None:
@@ -230,7 +233,7 @@ def series_months(
     last_before = _month_before(started)
     first_after = _first_whole_month(started)
     last_after = min(_last_whole_month(today - dt.timedelta(days=1)), last)
-    before = measure.month_keys(first, last_before)[-SERIES_MONTHS:]
+    before = measure.month_keys(first, min(last_before, last))[-SERIES_MONTHS:]
     after = measure.month_keys(first_after, last_after)[:SERIES_MONTHS]
     if covered is not None:
         gap = [i for i, m in enumerate(reversed(before)) if m not in covered]
@@ -334,11 +337,54 @@ class _Source:
     count: Callable[[list[str], bool], dict[str, dict[str, int]]]  # (area codes, every kind?) -> counts
     monthly: Callable[[list[str]], TimeSeries | None]
     lsoa_only: bool
+    timing: tuple[Period, Period, bool]  # before, after (cut where the data end) and whether after is partial
+    coverage_note: str = ""
+
+
+def _records_coverage(
+    span: tuple[dt.date, dt.date] | None, timing: tuple[Period, Period, bool]
+) -> tuple[tuple[Period, Period, bool], str] | Unavailable:
+    """Returns the periods cut to what the records store holds, with a note; or why it cannot measure."""
+    before, after, partial = timing
+    if span is None:
+        return Unavailable(
+            _("The force's records store holds no events yet: import an extract (upstream records import).")
+        )
+    first, last = span
+    if last < after.start:
+        return Unavailable(
+            _(
+                "The records store holds events up to %(last)s, before the response began on %(start)s: import a "
+                "newer extract (upstream records import) to measure the after period."
+            )
+            % {"last": date_format(last), "start": date_format(after.start)}
+        )
+    notes = []
+    if last < after.end:
+        after, partial = Period(after.start, last), True
+        notes.append(
+            _("The records store holds events up to %(last)s, so the after period stops there.")
+            % {"last": date_format(last)}
+        )
+    if first > before.start:
+        notes.append(
+            _(
+                "The records store's events begin on %(first)s, after the before period began (%(start)s): the "
+                "before figures leave out the days it does not hold."
+            )
+            % {"first": date_format(first), "start": date_format(before.start)}
+        )
+    return (before, after, partial), " ".join(notes)
 
 
 def _records_source(
     con: Any, tables: dict[str, Any], plan: ProblemPlan, scope: Any, timing: Any, *, today: dt.date
-) -> _Source:
+) -> _Source | Unavailable:
+    span = measure.event_span(con, tables["events"])
+    covered = _records_coverage(span, timing)
+    if isinstance(covered, Unavailable):
+        return covered
+    timing, note = covered
     before, after, _partial = timing
 
     def count(codes: list[str], every_kind: bool) -> dict[str, dict[str, int]]:
@@ -348,7 +394,6 @@ def _records_source(
         return measure.as_counts(con, measure.period_counts(scoped, before=before, after=after))
 
     def monthly(codes: list[str]) -> TimeSeries | None:
-        span = measure.event_span(con, tables["events"])
         if span is None:
             return None
         first, last = _first_whole_month(span[0]), _last_whole_month(span[1])
@@ -361,7 +406,7 @@ def _records_source(
         "Counted from the force's records store: calls, incidents and recorded crimes at locations in "
         "%(areas)s and the areas inside it, by the day they happened."
     ) % {"areas": plan.area.name}
-    return _Source(RECORDS, text, count, monthly, lsoa_only=False)
+    return _Source(RECORDS, text, count, monthly, lsoa_only=False, timing=timing, coverage_note=note)
 
 
 def _policeuk_source(con: Any, plan: ProblemPlan, scope: Any, timing: Any, *, today: dt.date) -> _Source | Unavailable:
@@ -409,14 +454,13 @@ def _policeuk_source(con: Any, plan: ProblemPlan, scope: Any, timing: Any, *, to
         "The force has no records imported, so this counts police.uk street-level crimes in the "
         "neighbourhoods (LSOAs) of %(areas)s, by whole months: police.uk gives only the month of each crime."
     ) % {"areas": plan.area.name}
-    return _Source(POLICEUK, text, count, monthly, lsoa_only=True)
+    return _Source(POLICEUK, text, count, monthly, lsoa_only=True, timing=timing)
 
 
 def _automatic_measure(plan: ProblemPlan, today: dt.date) -> AutomaticMeasure | Unavailable:
     timing = periods(plan, today)
     if isinstance(timing, Unavailable):
         return timing
-    before, after, partial = timing
     scope = categories.scope_for(plan.problem_type)
     con = engine.connect("duckdb")
     tables = measure.records_tables(con, settings.ANALYTICS_DIR)
@@ -427,6 +471,7 @@ def _automatic_measure(plan: ProblemPlan, today: dt.date) -> AutomaticMeasure | 
     )
     if isinstance(source, Unavailable):
         return source
+    before, after, partial = source.timing
 
     def codes_of(areas: list[Area]) -> list[str]:
         return _codes(areas, lsoa_only=source.lsoa_only)
@@ -456,6 +501,7 @@ def _automatic_measure(plan: ProblemPlan, today: dt.date) -> AutomaticMeasure | 
         counted_text=counted_text(plan, scope, source.method),
         scoped=scope is not None,
         series=source.monthly(own),
+        coverage_note=source.coverage_note,
     )
     if scope is not None:
         everything = source.count(own, True)
