@@ -127,7 +127,7 @@ def test_the_picker_pages_through_every_service_that_takes_referrals_however_far
     assert seen == {str(s.pk) for s in crowded_directory}
     # Past the last page: no list, the count and a way back instead of "nothing matches".
     beyond = client.get("/referrals/refer/", {"need": "parenting", "page": 9}).content.decode()
-    assert "45 services take referrals through Upstream and match, on 3 pages." in beyond
+    assert "45 services take referrals through Upstream and match. There are 3 pages." in beyond
     assert "Go to the first page" in beyond
     assert not _service_ids(beyond)
 
