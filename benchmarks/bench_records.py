@@ -87,6 +87,8 @@ def run() -> list[dict]:
                     "precision": round(first["precision"], 4),
                     "recall": round(first["recall"], 4),
                     "peak_rss_gib": round(_peak_gib(), 2),
+                    # The machine is shared: its 5-minute load average when the tier ended says how busy it was.
+                    "load_avg_5min": round(os.getloadavg()[1], 1),
                 }
             )
     return rows

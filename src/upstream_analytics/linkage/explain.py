@@ -29,6 +29,8 @@ SHOWN = {
     "sex": ("sex_std",),
     "address": ("place_key", "postcode_std"),
     "pnc_id": ("pnc_std",),
+    "phone": ("phone_std",),
+    "ethnicity": ("ethnicity_std",),
 }
 
 
@@ -64,21 +66,24 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
     return int(row[0]) if row else 0
 
 
-def _records(run_dir: Path, ids: tuple[str, str]) -> tuple[list[dict[str, Any]], int, dict[str, float]]:
+def _records(run_dir: Path, ids: tuple[str, str]) -> tuple[list[dict[str, Any]], int, dict[str, dict[str, float]]]:
     path = run_dir / STANDARDISED
     if not path.exists():
         raise NoRunError(f"{path} is missing: run `upstream records link` again.")
     con = duckdb.connect()
     try:
         source = f"read_parquet('{path.as_posix()}')"
-        columns = ", ".join(model.LINK_COLUMNS)
+        held = {r[0] for r in con.execute(f"describe select * from {source}").fetchall()}  # noqa: S608 - our path
+        # A run written by an earlier model lacks the columns a later one added: those compare as missing.
+        columns = ", ".join(c if c in held else f"null as {c}" for c in model.LINK_COLUMNS)
         rows = con.execute(f"select {columns} from {source} where person_id in (?, ?)", list(ids)).fetchall()  # noqa: S608 - the path is ours
         total = _count(con, f"select count(*) from {source}", [])  # noqa: S608 - the path is ours
-        surnames = {r[model.LINK_COLUMNS.index("surname_std")] for r in rows} - {None}
-        tf: dict[str, float] = {}
-        for surname in surnames:
-            count = _count(con, f"select count(*) from {source} where surname_std = ?", [surname])  # noqa: S608
-            tf[surname] = count / total if total else 0.0
+        tf: dict[str, dict[str, float]] = {}
+        for column in model.TF_COLUMNS:
+            tf[column] = {}
+            for value in {r[model.LINK_COLUMNS.index(column)] for r in rows} - {None}:
+                count = _count(con, f"select count(*) from {source} where {column} = ?", [value])  # noqa: S608
+                tf[column][value] = count / total if total else 0.0
     finally:
         con.close()
     found = [dict(zip(model.LINK_COLUMNS, row, strict=True)) for row in rows]
@@ -110,7 +115,8 @@ def explain_pair(
 
     (left, right), total, tf = _records(run_dir, (str(person_id_l), str(person_id_r)))
     for record in (left, right):
-        record["tf_surname_std"] = tf.get(record["surname_std"]) if record["surname_std"] is not None else None
+        for column in model.TF_COLUMNS:
+            record[f"tf_{column}"] = tf[column].get(record[column]) if record[column] is not None else None
     settings_dict = model._scaled_to(saved or model.load_model(), total)
     settings_dict.pop("sql_dialect", None)
     api = DuckDBAPI(db.connect())
@@ -129,7 +135,7 @@ def explain_pair(
         name = comparison["output_column_name"]
         gamma = int(scored[f"gamma_{name}"])
         label = _level_label(comparison["comparison_levels"], gamma)
-        # The level's weight, plus the term-frequency adjustment where the comparison has one (surname).
+        # The level's weight, plus the term-frequency adjustment where the comparison has one (names).
         weight = float(scored.get(f"mw_{name}") or 0.0) + float(scored.get(f"mw_tf_adj_{name}") or 0.0)
         shown = SHOWN.get(name, ())
         explained.comparisons.append(

@@ -1,7 +1,7 @@
 """The Fellegi–Sunter model that decides which person records are one person (Splink 5).
 
 The model's shape (comparisons and blocking rules) is code; its trained parameters live in a versioned JSON
-file beside it (model_v1.json), re-used on every run unless a retrain is asked for, so results do not drift
+file beside it (model_v2.json), re-used on every run unless a retrain is asked for, so results do not drift
 between runs and a change of model is a reviewed commit.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-MODEL_VERSION = "v1"
+MODEL_VERSION = "v2"
 MODEL_PATH = Path(__file__).with_name(f"model_{MODEL_VERSION}.json")
 SEED = 20261123
 
@@ -38,7 +38,14 @@ LINK_COLUMNS = (
     "place_key",
     "surname_soundex",
     "forename_soundex",
+    "phone_std",
+    "ethnicity_std",
+    "ethnicity_group",
 )
+
+# Columns whose exact agreement is weighed by how common the value is (a shared "Smith" says less than a
+# shared "Oyelaran"); explain.py computes the same frequencies for a pair.
+TF_COLUMNS = ("forename_std", "surname_std")
 
 
 def _comparisons(*, guards: bool = True) -> list[Any]:
@@ -46,13 +53,16 @@ def _comparisons(*, guards: bool = True) -> list[Any]:
     import splink.comparison_library as cl
 
     swapped = "forename_std_l = surname_std_r and surname_std_l = forename_std_r"
+    # Swapped and misspelt or shortened ("Wood, Christina" / "Tina Wood"): the Soundex codes cross over.
+    swapped_sounds = "forename_soundex_l = surname_soundex_r and surname_soundex_l = forename_soundex_r"
     forename = cl.CustomComparison(
         output_column_name="forename",
         comparison_levels=[
             cll.NullLevel("forename_std"),
-            cll.ExactMatchLevel("forename_std"),
+            cll.ExactMatchLevel("forename_std", term_frequency_adjustments=True),
             cll.CustomLevel("forename_canonical_l = forename_canonical_r", "Nickname of the same name"),
             cll.CustomLevel(swapped, "Forename and surname swapped"),
+            cll.CustomLevel(swapped_sounds, "Forename and surname swapped, sounding alike"),
             cll.JaroWinklerLevel("forename_std", 0.92),
             cll.CustomLevel(
                 "forename_std_l = middle_std_r or middle_std_l = forename_std_r", "Forename is the other's middle name"
@@ -71,6 +81,9 @@ def _comparisons(*, guards: bool = True) -> list[Any]:
             cll.ExactMatchLevel("surname_std", term_frequency_adjustments=True),
             # The forename comparison already counts a swap; here it is neutral so it is not counted twice.
             cll.CustomLevel(swapped, "Forename and surname swapped").configure(
+                m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
+            ),
+            cll.CustomLevel(swapped_sounds, "Forename and surname swapped, sounding alike").configure(
                 m_probability=0.5, u_probability=0.5, fix_m_probability=True, fix_u_probability=True
             ),
             cll.JaroWinklerLevel("surname_std", 0.92),
@@ -126,7 +139,22 @@ def _comparisons(*, guards: bool = True) -> list[Any]:
         output_column_name="pnc_id",
         comparison_levels=[cll.NullLevel("pnc_std"), cll.ExactMatchLevel("pnc_std"), cll.ElseLevel()],
     )
-    return [forename, surname, dob, sex, place, pnc]
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[cll.NullLevel("phone_std"), cll.ExactMatchLevel("phone_std"), cll.ElseLevel()],
+    )
+    # Records may carry a self-defined (18+1) or an officer-defined (IC) code for one person: the broad group
+    # is a level of its own. EM learns how often a person's codes disagree.
+    ethnicity = cl.CustomComparison(
+        output_column_name="ethnicity",
+        comparison_levels=[
+            cll.NullLevel("ethnicity_group"),
+            cll.ExactMatchLevel("ethnicity_std"),
+            cll.ExactMatchLevel("ethnicity_group"),
+            cll.ElseLevel(),
+        ],
+    )
+    return [forename, surname, dob, sex, place, pnc, phone, ethnicity]
 
 
 def _else(guard: bool) -> Any:
@@ -145,12 +173,14 @@ def _blocking_rules() -> list[Any]:
     # they catch a match unless it differs on every key at once.
     return [
         block_on("pnc_std"),
+        block_on("phone_std"),
         block_on("surname_soundex", "dob_full"),
         block_on("forename_soundex", "dob_full"),
         block_on("forename_canonical", "surname_std", "dob_year"),
         block_on("surname_soundex", "forename_soundex", "dob_year"),
         block_on("place_key", "forename_soundex"),
         "l.forename_std = r.surname_std and l.surname_std = r.forename_std",
+        "l.forename_soundex = r.surname_soundex and l.surname_soundex = r.forename_soundex and l.dob_year = r.dob_year",
     ]
 
 

@@ -126,6 +126,31 @@ def standardise_sex(value: ir.StringValue) -> ir.StringValue:
     return ibis.ifelse(upper.isin(["M", "F", "X"]), upper, ibis.null())
 
 
+def normalise_phone(value: ir.StringValue) -> ir.StringValue:
+    """Returns a UK telephone number as its digits in national form ("+44 7700 900123" -> "07700900123")."""
+    digits = value.re_replace(r"[^0-9]", "")
+    no_prefix = ibis.ifelse(digits.startswith("00"), digits.substr(2), digits)
+    # "+44 (0)113 …" keeps the trunk 0 after the country code: one leading 0 is the national form.
+    national = ibis.ifelse(no_prefix.startswith("44"), "0" + no_prefix.substr(2), no_prefix).re_replace("^00", "0")
+    return ibis.ifelse(national.length() >= 10, national, ibis.null())  # noqa: PLR2004 - a UK number has 10 or 11 digits
+
+
+def ethnicity_group(code: ir.StringValue) -> ir.StringValue:
+    """Returns the broad group of a self-defined (18+1) or officer-defined (IC1-IC6) ethnicity code.
+
+    A person's records may carry either kind, so agreement on the group is evidence too; IC9 and unknown codes
+    count as missing.
+    """
+    return ibis.cases(
+        (code.isin(["IC1", "IC2"]) | code.startswith("W"), "white"),
+        (code.isin(["IC4", "IC5"]) | code.startswith("A"), "asian"),
+        ((code == "IC3") | code.startswith("B"), "black"),
+        (code.startswith("M"), "mixed"),
+        ((code == "IC6") | code.startswith("O"), "other"),
+        else_=ibis.null(),
+    )
+
+
 def place_key(locations: ir.Table) -> ir.StringValue:
     """Returns the key of the place an address resolves to: its UPRN, else the normalised address and postcode."""
     uprn = locations.uprn.strip()
@@ -153,10 +178,26 @@ def standardise_people(people: ir.Table, locations: ir.Table, nicknames: ir.Tabl
 
 def standardise_names_dates_places(people: ir.Table, locations: ir.Table, nicknames: ir.Table) -> ir.Table:
     """Returns person records standardised for linkage: names, nickname-free forename, dob parts, sex, address."""
+    # Telephone and ethnicity are optional in the spec: a table without them compares them as missing.
+    absent = {c: ibis.null("string") for c in ("phone", "ethnicity") if c not in people.columns}
+    if absent:
+        people = people.mutate(**absent)
     people = _as_text(
         people,
-        ("person_id", "forename", "middle_names", "surname", "date_of_birth", "sex", "pnc_id", "address_location_id"),
+        (
+            "person_id",
+            "forename",
+            "middle_names",
+            "surname",
+            "date_of_birth",
+            "sex",
+            "pnc_id",
+            "address_location_id",
+            "phone",
+            "ethnicity",
+        ),
     )
+    ethnicity = people.ethnicity.upper().strip()
     forename = first_token(people.forename)
     surname = clean_name(people.surname)
     base = people.select(
@@ -166,6 +207,9 @@ def standardise_names_dates_places(people: ir.Table, locations: ir.Table, nickna
         middle_std=first_token(people.middle_names),
         sex_std=standardise_sex(people.sex),
         pnc_std=people.pnc_id.upper().re_replace(r"[^0-9A-Z/]", ""),
+        phone_std=normalise_phone(people.phone),
+        ethnicity_std=ibis.ifelse(ethnicity_group(ethnicity).notnull(), ethnicity, ibis.null()),
+        ethnicity_group=ethnicity_group(ethnicity),
         address_location_id=people.address_location_id,
         **standardise_dob(people),
     )
@@ -202,6 +246,9 @@ STANDARD_COLUMNS = (
     "middle_std",
     "sex_std",
     "pnc_std",
+    "phone_std",
+    "ethnicity_std",
+    "ethnicity_group",
     "address_location_id",
     "dob_full",
     "dob_year",

@@ -143,3 +143,25 @@ def test_nickname_table_maps_each_nickname_to_one_name():
     assert lookup["bob"] == "robert"
     assert lookup["liz"] == "elizabeth"
     assert lookup["bill"] == "william"
+
+
+def test_telephone_and_ethnicity_are_standardised_alike_on_each_engine(con):
+    people = ibis.memtable(
+        PEOPLE.iloc[:5].assign(
+            phone=["+44 7700 900123", "07700-900123", "0044 (0)113 496 0000", "12345", None],
+            ethnicity=["w1", "IC1", " B2 ", "IC9", None],
+        )
+    )
+    locations = ibis.memtable(LOCATIONS)
+    nicknames = ibis.memtable(standardise.nicknames_frame())
+    table = standardise.standardise_people(people, locations, nicknames).select(
+        "person_id", "phone_std", "ethnicity_std", "ethnicity_group"
+    )
+    assert to_sorted_records(con, table) == [
+        {"person_id": "P1", "phone_std": "07700900123", "ethnicity_std": "W1", "ethnicity_group": "white"},
+        {"person_id": "P2", "phone_std": "07700900123", "ethnicity_std": "IC1", "ethnicity_group": "white"},
+        {"person_id": "P3", "phone_std": "01134960000", "ethnicity_std": "B2", "ethnicity_group": "black"},
+        # Too short to be a number; IC9 is "not stated": both compare as missing.
+        {"person_id": "P4", "phone_std": None, "ethnicity_std": None, "ethnicity_group": None},
+        {"person_id": "P5", "phone_std": None, "ethnicity_std": None, "ethnicity_group": None},
+    ]

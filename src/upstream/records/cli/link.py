@@ -70,5 +70,5 @@ def handle(command: BaseCommand, **options: Any) -> None:
         command.stdout.write(f"{summary.decisions:,} reviewers' decisions applied.")
     command.stdout.write(f"{summary.clerical_pairs:,} uncertain pairs for clerical review.")
     if summary.retrained:
-        command.stdout.write("The model was trained again and saved beside the code (linkage/model_v1.json).")
+        command.stdout.write("The model was trained again and saved beside the code (linkage/model_v2.json).")
     command.stdout.write(f"Wrote people_resolved.csv, households.csv, clerical_review.csv and links.csv to {out}.")
