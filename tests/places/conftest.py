@@ -44,20 +44,3 @@ def staff(db):
         )
 
     return make
-
-
-@pytest.fixture
-def signed_in(client):
-    """Signs a user in past both factors, as the two-factor middleware expects (django-otp's session key)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def sign(user):
-        client.force_login(user)
-        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return sign

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from problems_helpers import fill_analysis, fill_assessment, fill_response, fill_scanning, move, sign_in
+from problems_helpers import fill_analysis, fill_assessment, fill_response, fill_scanning, move
 
 from upstream.accounts.models import Organisation, OrganisationKind, Team, User
 from upstream.core.roles import Role
@@ -115,11 +115,3 @@ def closed_plan(plan, officer, supervisor):
     move(plan, supervisor, Stage.ASSESSMENT)
     fill_assessment(plan, officer)
     return move(plan, supervisor, Stage.CLOSED)
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign(user):
-        return sign_in(client, user)
-
-    return sign

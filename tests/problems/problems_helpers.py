@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from upstream.problems import services
 from upstream.problems.models import DataSourceKind, Decision, Impact, Technique
 
@@ -84,16 +81,6 @@ def fill_assessment(plan, actor):
 def move(plan, actor, to_stage):
     plan.refresh_from_db()
     return services.request_move(actor=actor, plan=plan, expected_version=plan.version, to_stage=to_stage)
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 # --- a hand-made records store for the measures worked out from data ------------------------------------

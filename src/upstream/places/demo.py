@@ -380,7 +380,7 @@ def _demo_analysis(context: Any, geography: DemoGeography) -> dict[str, int]:
 
     from upstream.places.demo_crime import crime_rows, months_back, neighbourhood_profiles, write_policeuk_files
     from upstream.places.models import AnalysisRun, RunStatus
-    from upstream.places.tasks import execute_run, quiet_engine_deprecations
+    from upstream.places.tasks import execute_run
 
     force = context.force
     done = AnalysisRun.objects.filter(force=force, status=RunStatus.SUCCEEDED, level="lsoa").first()
@@ -390,8 +390,7 @@ def _demo_analysis(context: Any, geography: DemoGeography) -> dict[str, int]:
     rows = crime_rows(geography, profiles, months_back(DEMO_LAST_MONTH, DEMO_MONTHS), context.seed)
     with tempfile.TemporaryDirectory(prefix="upstream-demo-policeuk-") as folder:
         paths = write_policeuk_files(rows, Path(folder))
-        with quiet_engine_deprecations():
-            call_command("places", "import-policeuk", *map(str, paths), stdout=StringIO())
+        call_command("places", "import-policeuk", *map(str, paths), stdout=StringIO())
     _demo_deprivation(profiles, Path(settings.ANALYTICS_DIR))
     run = AnalysisRun.objects.create(
         force=force,

@@ -12,13 +12,10 @@ failed, so nobody waits for it for ever and it can be run again.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import threading
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -118,14 +115,6 @@ def _write_harm_weights(out: Path, weights: dict[str, float]) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def quiet_engine_deprecations() -> Iterator[None]:
-    """Hides DuckDB 2's deprecation notice raised through Ibis 12 (theirs, not ours) while an analysis runs."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="fetch_arrow_table", category=DeprecationWarning)
-        yield
-
-
 def execute_run(run: AnalysisRun) -> AnalysisRun:
     """Runs one queued analysis to the end, keeping its progress, timings, outputs or error on the run."""
     from upstream_analytics.places.pipeline import STEPS
@@ -161,8 +150,7 @@ def _execute(run: AnalysisRun, out: Path, progress: Any, started: float) -> Anal
             request.harm_weights = dict(run.harm_weights)
             request.harm_weights_path = _write_harm_weights(out, run.harm_weights)
         progress("Areas read")
-        with quiet_engine_deprecations():
-            manifest = run_pipeline(connect("duckdb"), request, progress)
+        manifest = run_pipeline(connect("duckdb"), request, progress)
     except (CommandError, AnalysisInputError, ValueError) as exc:
         run.status, run.error = RunStatus.FAILED, str(exc)
         run.message = "The analysis could not run"

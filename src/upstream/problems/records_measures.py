@@ -17,12 +17,10 @@ displacement) are counted the same way.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import re
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,14 +268,6 @@ def _cache_key(plan: ProblemPlan, kind: str, today: dt.date) -> str:
     )
 
 
-@contextlib.contextmanager
-def _quiet_engine() -> Iterator[None]:
-    # DuckDB 2 warns through Ibis 12 about a renamed Arrow method; it is theirs, and says nothing to a reader.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fetch_arrow_table", category=DeprecationWarning)
-        yield
-
-
 def _total(counts: dict[str, int]) -> int:
     return sum(counts.values())
 
@@ -288,8 +278,7 @@ def automatic_measure(plan: ProblemPlan, *, today: dt.date | None = None) -> Aut
     key = _cache_key(plan, "measure", today)
     found = cache.get(key)
     if found is None:
-        with _quiet_engine():
-            found = _automatic_measure(plan, today)
+        found = _automatic_measure(plan, today)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -560,8 +549,7 @@ def concentration(plan: ProblemPlan, *, today: dt.date | None = None) -> Concent
     key = _cache_key(plan, "concentration", today)
     found = cache.get(key)
     if found is None:
-        with _quiet_engine():
-            found = _concentration(plan, today)
+        found = _concentration(plan, today)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
