@@ -154,11 +154,17 @@ def holder(con: BaseBackend) -> rules.Hold:
     """
     if con.name == "pyspark":
         session = engines.spark_session()
+        # Spark's constraint propagation fails on the union of the linkage's and the named household pairs
+        # ("key not found" in InferFiltersFromConstraints); it only infers extra filters, so it is turned off.
+        session.conf.set("spark.sql.constraintPropagation.enabled", "false")
 
         def hold_spark(table: ir.Table, name: str) -> ir.Table:
-            view = con.create_view(name, table, overwrite=True)
-            session.catalog.cacheTable(name)
-            return view
+            # Computed now and kept in memory under the view's name, with its lineage cut: a plain cached view
+            # is a view over its whole definition, so each later step's plan held every earlier step's, and
+            # Spark's planner spent minutes analysing plans that grew with each step.
+            con.create_view(f"{name}_def", table, overwrite=True)
+            session.table(f"{name}_def").localCheckpoint(eager=True).createOrReplaceTempView(name)
+            return con.table(name)
 
         return hold_spark
 
