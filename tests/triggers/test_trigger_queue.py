@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from triggers_queue_helpers import sign_in, write_store
+from triggers_queue_helpers import write_store
 
+from signing_in import sign_in
 from upstream.core.models import AuditEvent
 from upstream.core.policy import PermissionDenied
 from upstream.triggers import queries, services

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from triggers_queue_helpers import sign_in
 
+from signing_in import sign_in
 from upstream.accounts.models import Organisation, OrganisationKind
 from upstream.core.models import AuditEvent
 from upstream.people.models import Person

@@ -62,16 +62,3 @@ def write_store(
         link.mkdir(parents=True, exist_ok=True)
         frames["resolved"].to_csv(link / "people_resolved.csv", index=False)
         frames["households"].to_csv(link / "households.csv", index=False)
-
-
-def sign_in(client, user):
-    """Signs the user in past both factors, as the two-factor middleware expects."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
