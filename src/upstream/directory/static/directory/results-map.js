@@ -1,8 +1,8 @@
 /*
  * Shows the listed services on a Leaflet map, from the GeoJSON the page carries in data-geojson.
  * Progressive enhancement: the numbered list beside the map is the page, so if Leaflet is missing or there
- * is nothing to show, the map stays hidden. There is no tile server; the map has a plain background. Each
- * point carries its number from the list; choosing it opens the service's page.
+ * is nothing to show, the map stays hidden. Each point carries its number from the list; choosing it opens
+ * the service's page. Shared plumbing: window.UpstreamMaps (core/static/js/maps.js).
  */
 (function () {
   "use strict";
@@ -40,10 +40,12 @@
     }
   }
 
-  function start() {
-    var container = document.getElementById("results-map");
-    var section = document.getElementById("results-map-section");
-    if (!container || !section || typeof window.L === "undefined") {
+  if (!window.UpstreamMaps) {
+    return;
+  }
+  window.UpstreamMaps.start("results-map", function (container) {
+    // The GeoJSON is in the page, so there is nothing to fetch: only Leaflet is needed.
+    if (!document.getElementById("results-map-section") || typeof window.L === "undefined") {
       return;
     }
     var collection;
@@ -55,17 +57,8 @@
     if (!collection.features || collection.features.length === 0) {
       return;
     }
-    // Leaflet measures its container, so the section is shown before the map is made.
-    section.hidden = false;
-    var map = window.L.map(container, { attributionControl: false, zoomSnap: 0.25 });
+    var map = window.UpstreamMaps.create("results-map-section", container);
     var layer = window.L.geoJSON(collection, { pointToLayer: marker, onEachFeature: onEachFeature }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 15 });
-    container.setAttribute("data-map-ready", "true");
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+    window.UpstreamMaps.ready(map, layer, container, { padding: [24, 24], maxZoom: 15 });
+  });
 })();

@@ -1,20 +1,10 @@
 /*
  * Draws an area and its children on a Leaflet map, from the area's GeoJSON (/places/<code>.geojson).
  * Progressive enhancement: the page's table lists the same areas, so if Leaflet or the request fails the
- * map stays hidden. There is no tile server; the map has a plain background.
+ * map stays hidden. The shared plumbing is window.UpstreamMaps (core/static/js/maps.js).
  */
 (function () {
   "use strict";
-
-  function removeMap(container) {
-    var section = document.getElementById("area-map-section");
-    if (section) {
-      section.hidden = true;
-    }
-    if (container && container.parentNode) {
-      container.parentNode.removeChild(container);
-    }
-  }
 
   function style(feature) {
     if (feature.properties.role === "area") {
@@ -35,53 +25,22 @@
     }
   }
 
-  function draw(container) {
-    if (typeof window.L === "undefined" || typeof window.fetch === "undefined") {
-      removeMap(container);
-      return;
-    }
-    var url = container.getAttribute("data-geojson-url");
-    window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("GeoJSON request failed: " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (collection) {
-        if (!collection.features || collection.features.length === 0) {
-          removeMap(container);
-          return;
-        }
-        // Leaflet measures its container, so the section is shown before the map is made.
-        document.getElementById("area-map-section").hidden = false;
-        var map = window.L.map(container, { attributionControl: false, zoomSnap: 0.25 });
+  if (!window.UpstreamMaps) {
+    return;
+  }
+  window.UpstreamMaps.start("area-map", function (container) {
+    window.UpstreamMaps.fromUrl(container, {
+      section: "area-map-section",
+      draw: function (map, collection) {
         // Children first, so the area's own outline is drawn on top of them.
         var ordered = collection.features.slice().sort(function (a, b) {
           return (a.properties.role === "area") - (b.properties.role === "area");
         });
-        var layer = window.L.geoJSON({ type: "FeatureCollection", features: ordered }, {
+        return window.L.geoJSON({ type: "FeatureCollection", features: ordered }, {
           style: style,
           onEachFeature: onEachFeature
         }).addTo(map);
-        map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-        container.setAttribute("data-map-ready", "true");
-      })
-      .catch(function () {
-        removeMap(container);
-      });
-  }
-
-  function start() {
-    var container = document.getElementById("area-map");
-    if (container) {
-      draw(container);
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+      }
+    });
+  });
 })();

@@ -2,42 +2,22 @@
  * The force map: the run's areas from /places/analysis/<id>/areas.geojson, filled with the chosen layer's
  * colour (worked out on the server, the same as the key and the table beside the map). The layer is chosen
  * with the form above the map, which reloads the page, so map, key and table always agree, with or without
- * JavaScript (choosing a radio button never submits by itself: WCAG 3.2.2). Progressive enhancement: if Leaflet or the request fails, the map stays hidden.
+ * JavaScript (choosing a radio button never submits by itself: WCAG 3.2.2). Progressive enhancement: if
+ * Leaflet or the request fails, the map stays hidden. Shared plumbing: window.UpstreamMaps (core maps.js).
  */
 (function () {
   "use strict";
 
-  function hide() {
-    var section = document.getElementById("force-map-section");
-    if (section) {
-      section.hidden = true;
-    }
+  if (!window.UpstreamMaps) {
+    return;
   }
-
-  function draw(container) {
-    if (typeof window.L === "undefined" || typeof window.fetch === "undefined") {
-      hide();
-      return;
-    }
+  window.UpstreamMaps.start("force-map", function (container) {
     var layerKey = container.getAttribute("data-layer");
-    window.fetch(container.getAttribute("data-geojson-url"), {
-      credentials: "same-origin",
-      headers: { Accept: "application/geo+json" }
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("GeoJSON request failed: " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (collection) {
-        if (!collection.features || collection.features.length === 0) {
-          hide();
-          return;
-        }
-        document.getElementById("force-map-section").hidden = false;
-        var map = window.L.map(container, { attributionControl: false, zoomSnap: 0.25 });
-        var layer = window.L.geoJSON(collection, {
+    window.UpstreamMaps.fromUrl(container, {
+      section: "force-map-section",
+      keepContainer: true,
+      draw: function (map, collection) {
+        return window.L.geoJSON(collection, {
           style: function (feature) {
             return {
               color: "#505a5f",
@@ -56,22 +36,7 @@
             shape.on("mouseout", function () { shape.setStyle({ weight: 0.6, color: "#505a5f" }); });
           }
         }).addTo(map);
-        map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-        container.setAttribute("data-map-ready", "true");
-      })
-      .catch(hide);
-  }
-
-  function start() {
-    var container = document.getElementById("force-map");
-    if (container) {
-      draw(container);
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+      }
+    });
+  });
 })();

@@ -3,56 +3,37 @@
  * fills in the scanning form's latitude and longitude, and typing in those boxes moves the marker.
  * Progressive enhancement: without JavaScript, or if Leaflet or the area's GeoJSON fails to load, the map
  * stays hidden and the two boxes are the way in. No tile server: the outlines are the plan's area and the
- * areas inside it.
+ * areas inside it. Shared plumbing: window.UpstreamMaps (core/static/js/maps.js).
  */
 (function () {
   "use strict";
-
-  function hide(container) {
-    var section = document.getElementById("location-map-section");
-    if (section) {
-      section.hidden = true;
-    }
-    if (container && container.parentNode) {
-      container.parentNode.removeChild(container);
-    }
-  }
 
   function read(input) {
     var value = parseFloat(input.value);
     return isNaN(value) ? null : value;
   }
 
-  function draw(container) {
+  function shapedFeatures(collection) {
+    return (collection.features || []).filter(function (f) { return f.geometry; });
+  }
+
+  if (!window.UpstreamMaps) {
+    return;
+  }
+  window.UpstreamMaps.start("location-map", function (container) {
     var latitude = document.getElementById(container.getAttribute("data-latitude-input"));
     var longitude = document.getElementById(container.getAttribute("data-longitude-input"));
-    if (typeof window.L === "undefined" || typeof window.fetch === "undefined" || !latitude || !longitude) {
-      hide(container);
-      return;
-    }
-    window.fetch(container.getAttribute("data-geojson-url"), {
-      credentials: "same-origin",
-      headers: { Accept: "application/geo+json" }
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("GeoJSON request failed: " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (collection) {
-        var shaped = (collection.features || []).filter(function (f) { return f.geometry; });
-        if (shaped.length === 0) {
-          hide(container);
-          return;
-        }
-        document.getElementById("location-map-section").hidden = false;
-        var map = window.L.map(container, { attributionControl: false, zoomSnap: 0.25 });
-        var layer = window.L.geoJSON({ type: "FeatureCollection", features: shaped }, {
+    window.UpstreamMaps.fromUrl(container, {
+      section: "location-map-section",
+      precondition: function () { return Boolean(latitude && longitude); },
+      features: shapedFeatures,
+      draw: function (map, collection) {
+        return window.L.geoJSON({ type: "FeatureCollection", features: shapedFeatures(collection) }, {
           interactive: false,
           style: { color: "#0b0c0c", weight: 1, fillColor: "#1d70b8", fillOpacity: 0.05 }
         }).addTo(map);
-        map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      },
+      after: function (map) {
         var marker = null;
 
         function show(lat, lng) {
@@ -89,23 +70,7 @@
         });
         latitude.addEventListener("change", follow);
         longitude.addEventListener("change", follow);
-        container.setAttribute("data-map-ready", "true");
-      })
-      .catch(function () {
-        hide(container);
-      });
-  }
-
-  function start() {
-    var container = document.getElementById("location-map");
-    if (container) {
-      draw(container);
-    }
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+      }
+    });
+  });
 })();
