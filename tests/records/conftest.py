@@ -67,20 +67,3 @@ def analyst(make_user, force):
 @pytest.fixture
 def officer(make_user, force):
     return make_user("officer", force, Role.OFFICER)
-
-
-@pytest.fixture
-def sign_in(client):
-    """Returns a function that signs a user in past both factors (django-otp's session key), as people's tests do."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    def sign(user):
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test authenticator", defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return sign

@@ -21,9 +21,9 @@ def _pair(review_pairs, index=0):
 
 
 def test_the_queue_lists_the_runs_uncertain_pairs_with_names_and_progress(
-    linked, review_pairs, analyst, client, sign_in
+    linked, review_pairs, analyst, client, signed_in
 ):
-    sign_in(analyst)
+    signed_in(analyst)
     page = client.get(reverse("records:review")).content.decode()
     left, right = _pair(review_pairs)
     assert reverse("records:pair", args=[left, right]) in page
@@ -33,8 +33,8 @@ def test_the_queue_lists_the_runs_uncertain_pairs_with_names_and_progress(
     assert left in event.detail["ids"]
 
 
-def test_the_pair_page_shows_both_records_and_the_models_weights(linked, review_pairs, analyst, client, sign_in):
-    sign_in(analyst)
+def test_the_pair_page_shows_both_records_and_the_models_weights(linked, review_pairs, analyst, client, signed_in):
+    signed_in(analyst)
     left, right = _pair(review_pairs)
     page = client.get(reverse("records:pair", args=[left, right])).content.decode()
     assert f"Record {left}" in page
@@ -44,8 +44,8 @@ def test_the_pair_page_shows_both_records_and_the_models_weights(linked, review_
     assert AuditEvent.objects.filter(tag="records:pair:view", object_id=f"{left}|{right}").exists()
 
 
-def test_a_decision_is_kept_audited_and_moves_to_the_next_pair(linked, review_pairs, analyst, client, sign_in):
-    sign_in(analyst)
+def test_a_decision_is_kept_audited_and_moves_to_the_next_pair(linked, review_pairs, analyst, client, signed_in):
+    signed_in(analyst)
     left, right = _pair(review_pairs)
     response = client.post(
         reverse("records:pair", args=[left, right]), {"decision": Decision.NON_MATCH, "reason": "twins"}
@@ -71,8 +71,8 @@ def test_a_match_is_audited_as_a_link_and_unsure_as_an_alteration(linked, review
     assert AuditEvent.objects.get(tag="records:pair:unsure").operation == "alteration"
 
 
-def test_a_page_without_a_choice_says_what_to_do(linked, review_pairs, analyst, client, sign_in):
-    sign_in(analyst)
+def test_a_page_without_a_choice_says_what_to_do(linked, review_pairs, analyst, client, signed_in):
+    signed_in(analyst)
     left, right = _pair(review_pairs)
     response = client.post(reverse("records:pair", args=[left, right]), {"reason": "x"})
     assert response.status_code == 400
@@ -115,14 +115,14 @@ def test_a_non_match_splits_records_the_model_had_linked(linked, analyst):
 
 
 @pytest.mark.usefixtures("linked")
-def test_only_analysts_and_supervisors_of_a_police_force_review(review_pairs, make_user, force, council, sign_in):
+def test_only_analysts_and_supervisors_of_a_police_force_review(review_pairs, make_user, force, council, signed_in):
     left, right = _pair(review_pairs)
     for user in (
         make_user("officer", force, Role.OFFICER),
         make_user("handler", force, Role.CALL_HANDLER),
         make_user("council-analyst", council, Role.ANALYST),
     ):
-        client = sign_in(user)
+        client = signed_in(user)
         assert client.get(reverse("records:review")).status_code == 403
         assert client.get(reverse("records:pair", args=[left, right])).status_code == 403
         response = client.post(reverse("records:pair", args=[left, right]), {"decision": "match"})
@@ -131,14 +131,14 @@ def test_only_analysts_and_supervisors_of_a_police_force_review(review_pairs, ma
     assert not AuditEvent.objects.filter(tag__startswith="records:pair").exists()
 
 
-def test_the_queue_before_any_run_says_what_to_do(analyst, client, sign_in):
-    sign_in(analyst)
+def test_the_queue_before_any_run_says_what_to_do(analyst, client, signed_in):
+    signed_in(analyst)
     page = client.get(reverse("records:review")).content.decode()
     assert "There is no link run yet" in page
 
 
-def test_run_now_from_the_web_runs_in_the_background_and_shows_progress(linked, analyst, client, sign_in):
-    sign_in(analyst)
+def test_run_now_from_the_web_runs_in_the_background_and_shows_progress(linked, analyst, client, signed_in):
+    signed_in(analyst)
     response = client.post(reverse("records:run-start"), {"engine": "duckdb"})
     run = LinkRun.objects.get()
     assert response["Location"] == reverse("records:run", args=[run.pk])
@@ -148,8 +148,8 @@ def test_run_now_from_the_web_runs_in_the_background_and_shows_progress(linked, 
     assert AuditEvent.objects.filter(tag="records:link:run", actor=analyst).exists()
 
 
-def test_a_web_run_on_an_empty_store_fails_with_what_to_do(analyst, client, sign_in):
-    sign_in(analyst)
+def test_a_web_run_on_an_empty_store_fails_with_what_to_do(analyst, client, signed_in):
+    signed_in(analyst)
     client.post(reverse("records:run-start"), {"engine": "duckdb"})
     run = LinkRun.objects.get()
     assert run.status == RunStatus.FAILED

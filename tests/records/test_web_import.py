@@ -53,8 +53,8 @@ def _no_uploads_left(settings) -> bool:
 
 
 @pytest.mark.django_db
-def test_an_analyst_uploads_an_extract_and_follows_its_import(analyst, client, sign_in, settings):
-    sign_in(analyst)
+def test_an_analyst_uploads_an_extract_and_follows_its_import(analyst, client, signed_in, settings):
+    signed_in(analyst)
     response = _upload(client, _files())
     run = ImportRun.objects.get()
     assert response.status_code == 302
@@ -84,14 +84,14 @@ def test_an_analyst_uploads_an_extract_and_follows_its_import(analyst, client, s
 
 
 @pytest.mark.django_db
-def test_a_zip_holding_the_extract_in_a_folder_imports_like_the_files(analyst, client, sign_in, settings):
+def test_a_zip_holding_the_extract_in_a_folder_imports_like_the_files(analyst, client, signed_in, settings):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, body in _files().items():
             archive.writestr(f"extract-2026-11/{name}", body)
         archive.writestr("__MACOSX/extract-2026-11/._people.csv", b"\x00\x05")
         archive.writestr("extract-2026-11/.DS_Store", b"\x00")
-    sign_in(analyst)
+    signed_in(analyst)
     response = _upload(client, {"extract.zip": buffer.getvalue()})
     assert response.status_code == 302
     run = ImportRun.objects.get()
@@ -100,9 +100,9 @@ def test_a_zip_holding_the_extract_in_a_folder_imports_like_the_files(analyst, c
 
 
 @pytest.mark.django_db
-def test_bad_rows_are_counted_and_shown_with_their_reasons_audited(analyst, client, sign_in, settings):
+def test_bad_rows_are_counted_and_shown_with_their_reasons_audited(analyst, client, signed_in, settings):
     people = [*GOOD["people"], ["P4", "Tom", "", "Jones", "2090-01-01", "M", "", "L1", "", ""]]
-    sign_in(analyst)
+    signed_in(analyst)
     _upload(client, _files(**{"people.csv": _csv("people", people)}))
     run = ImportRun.objects.get()
     assert run.status == RunStatus.FINISHED
@@ -138,9 +138,9 @@ def test_bad_rows_are_counted_and_shown_with_their_reasons_audited(analyst, clie
 )
 @pytest.mark.django_db
 def test_a_bad_file_fails_the_import_plainly_and_loses_nothing(  # noqa: PLR0917 - pytest fills these by name
-    bad_file, expected, analyst, client, sign_in, settings
+    bad_file, expected, analyst, client, signed_in, settings
 ):
-    sign_in(analyst)
+    signed_in(analyst)
     _upload(client, _files())
     before = _current(settings)
     _upload(client, _files(**bad_file))
@@ -161,8 +161,8 @@ def test_a_bad_file_fails_the_import_plainly_and_loses_nothing(  # noqa: PLR0917
 
 
 @pytest.mark.django_db
-def test_an_extract_of_zero_rows_is_refused_and_the_store_not_created(analyst, client, sign_in, settings):
-    sign_in(analyst)
+def test_an_extract_of_zero_rows_is_refused_and_the_store_not_created(analyst, client, signed_in, settings):
+    signed_in(analyst)
     _upload(client, {f"{t}.csv": _csv(t, []) for t in GOOD})
     run = ImportRun.objects.get()
     assert run.status == RunStatus.FAILED
@@ -182,9 +182,9 @@ def test_an_extract_of_zero_rows_is_refused_and_the_store_not_created(analyst, c
 )
 @pytest.mark.django_db
 def test_an_upload_that_is_not_an_extract_is_refused_on_the_form(  # noqa: PLR0917 - pytest fills these by name
-    files, expected, analyst, client, sign_in, settings
+    files, expected, analyst, client, signed_in, settings
 ):
-    sign_in(analyst)
+    signed_in(analyst)
     response = _upload(client, files)
     assert response.status_code == 400
     page = response.content.decode()
@@ -196,9 +196,9 @@ def test_an_upload_that_is_not_an_extract_is_refused_on_the_form(  # noqa: PLR09
 
 
 @pytest.mark.django_db
-def test_one_import_at_a_time(analyst, client, sign_in, settings):
+def test_one_import_at_a_time(analyst, client, signed_in, settings):
     ImportRun.objects.create(organisation=analyst.organisation, status=RunStatus.RUNNING, started_by=analyst)
-    sign_in(analyst)
+    signed_in(analyst)
     response = _upload(client, _files())
     assert response.status_code == 400
     assert "An import is already going" in response.content.decode()
@@ -208,36 +208,36 @@ def test_one_import_at_a_time(analyst, client, sign_in, settings):
 
 @pytest.mark.django_db
 def test_only_analysts_of_a_police_force_import(  # noqa: PLR0917 - pytest fills these by name
-    make_user, force, council, analyst, client, sign_in
+    make_user, force, council, analyst, client, signed_in
 ):
     for user in (
         make_user("supervisor", force, Role.SUPERVISOR),
         make_user("officer", force, Role.OFFICER),
         make_user("council-analyst", council, Role.ANALYST),
     ):
-        sign_in(user)
+        signed_in(user)
         assert client.get(reverse("records:import-start")).status_code == 403, user.username
         assert _upload(client, _files()).status_code == 403, user.username
     assert not ImportRun.objects.exists()
-    sign_in(analyst)
+    signed_in(analyst)
     assert client.get(reverse("records:import-start")).status_code == 200
     assert "Import a records extract" in client.get(reverse("records:index")).content.decode()
 
 
 @pytest.mark.django_db
-def test_an_import_is_seen_only_by_its_own_force(make_user, analyst, client, sign_in):
+def test_an_import_is_seen_only_by_its_own_force(make_user, analyst, client, signed_in):
     from upstream.accounts.models import Organisation, OrganisationKind
 
-    sign_in(analyst)
+    signed_in(analyst)
     _upload(client, _files())
     run = ImportRun.objects.get()
     other = Organisation.objects.create(name="Pennine Police", kind=OrganisationKind.POLICE_FORCE)
-    sign_in(make_user("other-analyst", other, Role.ANALYST))
+    signed_in(make_user("other-analyst", other, Role.ANALYST))
     assert client.get(reverse("records:import", args=[run.pk])).status_code == 404
 
 
 @pytest.mark.django_db
-def test_the_progress_part_refreshes_itself_only_while_the_import_runs(analyst, client, sign_in):
+def test_the_progress_part_refreshes_itself_only_while_the_import_runs(analyst, client, signed_in):
     running = ImportRun.objects.create(
         organisation=analyst.organisation,
         status=RunStatus.RUNNING,
@@ -246,7 +246,7 @@ def test_the_progress_part_refreshes_itself_only_while_the_import_runs(analyst, 
         steps_total=imports.IMPORT_STEPS,
         files=["people.csv"],
     )
-    sign_in(analyst)
+    signed_in(analyst)
     part = client.get(reverse("records:import", args=[running.pk]), headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in part
     assert "7 of 16: Checking people" in part
