@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import ibis
 import pandas as pd
 import pytest
-from triggers_fixtures import _arrow
+from triggers_fixtures import as_inputs, build_frames
 
 from upstream_analytics.triggers import pipeline, ruleset
 from upstream_analytics.triggers.pipeline import Inputs
@@ -97,63 +96,21 @@ EXPECTED_TRIGGERS = [
 
 
 def frames() -> dict[str, pd.DataFrame]:
-    """Returns the extract's store tables and linkage as frames."""
-    people = pd.DataFrame(PEOPLE, columns=["person_id", "date_of_birth", "sex", "address_location_id"])
-    people["ethnicity"] = None
-    for column in ("forename", "middle_names", "surname", "pnc_id", "phone"):
-        people[column] = None
-    events = pd.DataFrame(
-        [(e[0], e[1], e[2], "L1", *e[3:7]) for e in EVENTS],
-        columns=[
-            "event_id",
-            "event_type",
-            "occurred_at",
-            "location_id",
-            "category",
-            "offence_code",
-            "flags",
-            "outcome",
-        ],
+    """Returns the extract's store tables and linkage as frames (every event at L1, no ethnicity)."""
+    return build_frames(
+        people=[(p, dob, sex, None, address) for p, dob, sex, address in PEOPLE],
+        events=[(e[0], e[1], e[2], "L1", *e[3:7]) for e in EVENTS],
+        involvements=[(e[0], p, role, rel) for e in EVENTS for p, role, rel in e[7]],
+        locations=[(f"L{c}", None, f"{i} Some Street", "HX1 1AA", "E01000001") for i, c in enumerate("1ABCDEFGH")],
+        relationships=RELATIONSHIPS,
+        households=HOUSEHOLDS,
+        resolved={},
     )
-    events["occurred_at"] = pd.to_datetime(events["occurred_at"]) + pd.Timedelta(hours=12)
-    events["grade"] = None
-    events["source_system"] = "RMS"
-    involvements = pd.DataFrame(
-        [(e[0], p, role, rel) for e in EVENTS for p, role, rel in e[7]],
-        columns=["event_id", "person_id", "role", "relationship"],
-    )
-    locations = pd.DataFrame(
-        [(f"L{c}", None, f"{i} Some Street", "HX1 1AA", "E01000001") for i, c in enumerate("1ABCDEFGH")],
-        columns=["location_id", "uprn", "address_line", "postcode", "area_code"],
-    )
-    locations["town"] = "Halifax"
-    locations["latitude"] = None
-    locations["longitude"] = None
-    resolved = pd.DataFrame(
-        {"person_id": people["person_id"], "resolved_person_id": "R_" + people["person_id"].str[2:].str.upper()}
-    )
-    return {
-        "events": events,
-        "people": people,
-        "locations": locations,
-        "involvements": involvements,
-        "relationships": pd.DataFrame(RELATIONSHIPS, columns=["person_id_a", "person_id_b", "relationship"]),
-        "resolved": resolved,
-        "households": pd.DataFrame(HOUSEHOLDS, columns=["resolved_person_id", "household_id", "from", "to"]),
-    }
 
 
 def inputs(con) -> Inputs:
     """Returns the extract as tables on the given engine."""
-    tables = {}
-    for name, frame in frames().items():
-        arrow = _arrow(frame)
-        tables[name] = (
-            con.create_table(f"np_{name}", ibis.memtable(arrow), overwrite=True)
-            if con.name == "pyspark"
-            else ibis.memtable(arrow)
-        )
-    return Inputs(**tables)
+    return as_inputs(con, frames(), prefix="np")
 
 
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])

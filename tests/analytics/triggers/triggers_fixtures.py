@@ -180,11 +180,40 @@ RELATIONSHIPS = [("p_f", "p_c1a", "PARENT_OF"), ("p_m", "p_c2", "PARENT_OF")]
 
 def frames() -> dict[str, pd.DataFrame]:
     """Returns the fixture's store tables and linkage as frames."""
-    people = pd.DataFrame(PEOPLE, columns=["person_id", "date_of_birth", "sex", "ethnicity", "address_location_id"])
+    return build_frames(
+        people=PEOPLE,
+        events=[e[:8] for e in EVENTS],
+        involvements=[(e[0], p, r, rel) for e in EVENTS for p, r, rel in e[8]],
+        locations=LOCATIONS,
+        relationships=RELATIONSHIPS,
+        households=HOUSEHOLDS,
+        resolved=RESOLVED,
+    )
+
+
+def build_frames(
+    *,
+    people: list[tuple],
+    events: list[tuple],
+    involvements: list[tuple],
+    locations: list[tuple],
+    relationships: list[tuple],
+    households: list[tuple],
+    resolved: dict[str, str],
+) -> dict[str, pd.DataFrame]:
+    """Returns a hand-written extract's store tables and linkage as frames, in the importer's columns.
+
+    people: (person_id, date of birth, sex, ethnicity, address); events: (id, type, day, location, category,
+    offence code, flags, outcome); involvements: (event, person, role, relationship); locations: (id, uprn,
+    address, postcode, area); a person not in `resolved` is resolved to "R_" and their id's upper-cased rest.
+    """
+    people_frame = pd.DataFrame(
+        people, columns=["person_id", "date_of_birth", "sex", "ethnicity", "address_location_id"]
+    )
     for col in ("forename", "middle_names", "surname", "pnc_id", "phone"):
-        people[col] = None
-    events = pd.DataFrame(
-        [e[:8] for e in EVENTS],
+        people_frame[col] = None
+    events_frame = pd.DataFrame(
+        events,
         columns=[
             "event_id",
             "event_type",
@@ -196,33 +225,24 @@ def frames() -> dict[str, pd.DataFrame]:
             "outcome",
         ],
     )
-    events["occurred_at"] = pd.to_datetime(events["occurred_at"]) + pd.Timedelta(hours=12)
-    events["grade"] = None
-    events["source_system"] = "RMS"
-    involvements = pd.DataFrame(
-        [(e[0], p, r, rel) for e in EVENTS for p, r, rel in e[8]],
-        columns=["event_id", "person_id", "role", "relationship"],
-    )
-    locations = pd.DataFrame(LOCATIONS, columns=["location_id", "uprn", "address_line", "postcode", "area_code"])
-    locations["town"] = "Halifax"
-    locations["latitude"] = None
-    locations["longitude"] = None
-    resolved = pd.DataFrame(
-        {
-            "person_id": people["person_id"],
-            "resolved_person_id": [RESOLVED.get(p, "R_" + p[2:].upper()) for p in people["person_id"]],
-        }
-    )
-    households = pd.DataFrame(HOUSEHOLDS, columns=["resolved_person_id", "household_id", "from", "to"])
-    relationships = pd.DataFrame(RELATIONSHIPS, columns=["person_id_a", "person_id_b", "relationship"])
+    events_frame["occurred_at"] = pd.to_datetime(events_frame["occurred_at"]) + pd.Timedelta(hours=12)
+    events_frame["grade"] = None
+    events_frame["source_system"] = "RMS"
+    locations_frame = pd.DataFrame(locations, columns=["location_id", "uprn", "address_line", "postcode", "area_code"])
+    locations_frame["town"] = "Halifax"
+    locations_frame["latitude"] = None
+    locations_frame["longitude"] = None
+    ids = people_frame["person_id"]
     return {
-        "events": events,
-        "people": people,
-        "locations": locations,
-        "involvements": involvements,
-        "relationships": relationships,
-        "resolved": resolved,
-        "households": households,
+        "events": events_frame,
+        "people": people_frame,
+        "locations": locations_frame,
+        "involvements": pd.DataFrame(involvements, columns=["event_id", "person_id", "role", "relationship"]),
+        "relationships": pd.DataFrame(relationships, columns=["person_id_a", "person_id_b", "relationship"]),
+        "resolved": pd.DataFrame(
+            {"person_id": ids, "resolved_person_id": [resolved.get(p, "R_" + p[2:].upper()) for p in ids]}
+        ),
+        "households": pd.DataFrame(households, columns=["resolved_person_id", "household_id", "from", "to"]),
     }
 
 
@@ -243,12 +263,17 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 def inputs(con) -> Inputs:
     """Returns the fixture as tables on the given engine."""
-    tables = {}
-    for name, frame in frames().items():
+    return as_inputs(con, frames(), prefix="fx")
+
+
+def as_inputs(con, tables: dict[str, pd.DataFrame], *, prefix: str) -> Inputs:
+    """Returns frames as the pipeline's inputs on the given engine (Spark gets them as named tables)."""
+    found = {}
+    for name, frame in tables.items():
         arrow = _arrow(frame)
-        tables[name] = (
-            con.create_table(f"fx_{name}", ibis.memtable(arrow), overwrite=True)
+        found[name] = (
+            con.create_table(f"{prefix}_{name}", ibis.memtable(arrow), overwrite=True)
             if con.name == "pyspark"
             else ibis.memtable(arrow)
         )
-    return Inputs(**tables)
+    return Inputs(**found)
