@@ -65,23 +65,14 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class LinkRun(models.Model):
-    """One run of `records link`, from the web (a background task) or the command line."""
+class _BackgroundRun(models.Model):
+    """What a link run and a web import share: where the background task is, who started it, and when."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    engine = models.CharField(_("engine"), max_length=10, default="duckdb")
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     step = models.CharField(_("current step"), max_length=200, blank=True)
     steps_done = models.PositiveSmallIntegerField(default=0)
     steps_total = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(_("message"), blank=True)
-    records = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    households = models.PositiveIntegerField(default=0)
-    clerical_pairs = models.PositiveIntegerField(default=0)
-    decisions_applied = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -91,19 +82,36 @@ class LinkRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_active(self) -> bool:
+        """Returns whether the task has not finished yet."""
+        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
+
+
+class LinkRun(_BackgroundRun):
+    """One run of `records link`, from the web (a background task) or the command line."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    engine = models.CharField(_("engine"), max_length=10, default="duckdb")
+    records = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    clerical_pairs = models.PositiveIntegerField(default=0)
+    decisions_applied = models.PositiveIntegerField(default=0)
+
+    class Meta(_BackgroundRun.Meta):
         verbose_name = _("link run")
 
     def __str__(self) -> str:
         return f"Link run {self.pk} ({self.status})"
 
-    @property
-    def is_active(self) -> bool:
-        """Returns whether the run has not finished yet."""
-        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
 
-
-class ImportRun(models.Model):
+class ImportRun(_BackgroundRun):
     """One import of a police records extract uploaded from the web, run as a background task.
 
     The uploaded files wait in their own folder under the data folder until the task has imported them into
@@ -113,33 +121,15 @@ class ImportRun(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    step = models.CharField(_("current step"), max_length=200, blank=True)
-    steps_done = models.PositiveSmallIntegerField(default=0)
-    steps_total = models.PositiveSmallIntegerField(default=0)
-    message = models.TextField(_("message"), blank=True)
     files = models.JSONField(_("files"), default=list)  # the extract's file names, e.g. ["events.csv", ...]
     upload_dir = models.CharField(max_length=500, blank=True)
     version = models.CharField(_("store version"), max_length=20, blank=True)
     tables = models.JSONField(_("counts"), default=dict)  # table -> read, rejected, new, updated, unchanged, total
     rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     changed = models.BooleanField(_("changed the store"), null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    started_by_label = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(_BackgroundRun.Meta):
         verbose_name = _("records import")
 
     def __str__(self) -> str:
         return f"Records import {self.pk} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        """Returns whether the import has not finished yet."""
-        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
