@@ -343,6 +343,7 @@ def connected_components(person_ids: pd.Series, links: pd.DataFrame) -> pd.DataF
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     _, label = components(graph, directed=False)
     # The label numbering is arbitrary; the smallest id in each group names it, the same on every engine.
-    frame = pd.DataFrame({"person_id": ids, "label": label})
-    frame["resolved_person_id"] = frame.groupby("label")["person_id"].transform("min")
-    return frame[["person_id", "resolved_person_id"]]
+    # The ids are sorted, so a group's smallest id is the one at its first position. (A pandas group-by "min"
+    # over text falls back to Python once per group: 10 s at 186,509 records, minutes at the 1M tier.)
+    _, first = np.unique(label, return_index=True)
+    return pd.DataFrame({"person_id": ids, "resolved_person_id": ids.to_numpy()[first[label]]})
