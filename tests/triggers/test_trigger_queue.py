@@ -11,8 +11,10 @@ from django.utils import timezone
 from triggers_queue_helpers import write_store
 
 from signing_in import sign_in
+from upstream.core import links
 from upstream.core.models import AuditEvent
 from upstream.core.policy import PermissionDenied
+from upstream.core.roles import Role
 from upstream.triggers import queries, services
 from upstream.triggers.models import DemandEntry, DemandKind, Level, RunStatus, Trigger, TriggerRun, TriggerStatus
 
@@ -168,7 +170,6 @@ def test_the_suggested_team_is_the_one_covering_the_childs_address(loaded, teams
 
 
 def test_another_organisation_sees_nothing_and_cannot_decide(loaded, make_user, other_force):
-    from upstream.core.roles import Role
 
     stranger = make_user("stranger", other_force, Role.SUPERVISOR)
     assert queries.list_triggers(stranger).total == 0
@@ -206,6 +207,18 @@ def test_the_trigger_page_shows_the_evidence_and_audits_the_view(loaded, analyst
     for text in ("E01", "Domestic abuse in the household", "Rule version", "1 High Street", "Town Neighbourhood Team"):
         assert text in page, text
     assert AuditEvent.objects.filter(tag="triggers:trigger:view", object_id=str(trigger.pk), actor=analyst).exists()
+
+
+def test_the_trigger_page_links_to_the_childs_records_for_those_allowed(loaded, analyst, make_user, force, client):
+    trigger = Trigger.objects.get(resolved_person_id="R_C1")
+    href = reverse("records:person", args=["R_C1"])
+    sign_in(client, analyst)
+    assert href in client.get(reverse("triggers:detail", args=[trigger.pk])).content.decode()
+    assert client.get(href).status_code == 200
+
+    # The rule is the records policy's: a role it refuses (here a call handler) is offered no link.
+    call_handler = make_user("handler", force, Role.CALL_HANDLER)
+    assert links.for_record("triggers:child", call_handler, trigger) == []
 
 
 def test_a_stale_dismissal_on_the_page_is_refused_and_said_plainly(loaded, analyst, second_analyst, client, teams):

@@ -11,6 +11,8 @@ Kinds in use (the provider's module says what the record must carry):
 
 - ``directory:service`` (a directory Service): refer, ask for help (``referrals/links.py``).
 - ``people:person`` (a people Person): refer this person (``referrals/links.py``).
+- ``triggers:child`` (a triggers Trigger, carrying ``resolved_person_id``): see the child's linked police records
+  (``records/links.py``).
 - ``places:area`` (a places Area), ``places:hotspot``, ``triggers:repeat-location``, ``triggers:repeat-victim``,
   ``triggers:repeat-offender``, ``triggers:repeat-list`` (a mapping with ``area_code`` and optionally
   ``title``, ``description``, ``evidence``, ``problem_type``, ``source_kind``): start a problem-solving plan

@@ -8,9 +8,15 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Records")
 
     def ready(self) -> None:
-        """Declares the records policy and puts police records and the review queue in the navigation."""
-        from upstream.core import home, navigation
+        """Declares the records policy, puts records and the review queue in the navigation, offers the person page.
+
+        Other capabilities' pages reach the resolved person page through core's link registry (records/links.py).
+        """
+        from upstream.core import home, links, navigation
+        from upstream.records import links as record_links
         from upstream.records import policies, queries
+
+        links.register("triggers:child", record_links.child_links)
 
         navigation.register(
             navigation.Section(

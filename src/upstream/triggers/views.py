@@ -157,6 +157,7 @@ def _detail_context(request: HttpRequest, trigger: Any, **extra: Any) -> dict[st
         "suggested_team": suggested,
         "target_choices": _target_choices(request.user) if can_refer else [],
         "referral_reason": services.referral_reason(trigger),
+        "record_links": links.for_record("triggers:child", request.user, trigger),
         "errors": {},
         "values": {},
         **extra,
