@@ -133,6 +133,9 @@ class SearchBackend:
     vendor = ""
     contains = "instr({column}, %s) > 0"
     char_code = "unicode"
+    # Ends a subquery so the database computes its columns once instead of folding it into the outer query
+    # (which would repeat the distance in the WHERE and the SELECT).
+    fence = "OFFSET 0"
 
     def text_source(self, words: list[str], *, ranked: bool = True) -> tuple[str, list[Any], list[str]]:
         """Returns SQL yielding (text_id, score) for the words, its parameters, and any words it corrected."""
@@ -165,7 +168,7 @@ class SearchBackend:
             rows = plan.rows(limit)
             total = int(rows[0][4]) if rows else 0
             shut = plan.shut_among(rows)
-            kept = [row for row in rows if _uuid(row[0]) not in shut]
+            kept = [row for row in rows if _uuid(row[0]) not in shut] if shut else rows
             if len(kept) >= wanted or len(rows) >= total:
                 break
             limit *= 4  # some services were shut by their rules: read further down to fill the page
@@ -180,9 +183,9 @@ class SearchBackend:
             .in_bulk(page_ids)
         )
         hits = [
-            SearchHit(services[_uuid(row[0])], chord_km(row[1]), float(row[2] or 0.0))
-            for row in page_rows
-            if _uuid(row[0]) in services
+            SearchHit(services[service_id], chord_km(row[1]), float(row[2] or 0.0))
+            for service_id, row in zip(page_ids, page_rows, strict=True)
+            if service_id in services
         ]
         return SearchPage(hits, total, query.page, query.per_page, corrected)
 
@@ -210,6 +213,8 @@ class _Plan:
     def __init__(self, backend: SearchBackend, query: SearchQuery, source: str, source_params: list[Any]) -> None:
         self.where: list[str] = ["e.active = %s"]
         self.params: list[Any] = [True]
+        self.fence = backend.fence
+        self.radius: tuple[str, list[Any]] | None = None  # the radius test on the distance, "c2 <= r²"
         self.local: dt.datetime | None = None
         self._filters(backend, query)
         self.distance, self.distance_params = "NULL", []
@@ -220,17 +225,18 @@ class _Plan:
             self._open(backend, query.open_at)
         if source:
             # The text index drives: only the services its words match are read from the search table.
-            self.source = f"({source}) t {backend_join(backend)} directory_searchentry e ON e.id = t.text_id"
+            self.source = f"({source}) t {text_join(backend)}"
             self.source_params = source_params
             self.score = "t.score"
         else:
             self.source, self.source_params, self.score = "directory_searchentry e", [], "0.0"
+        # The order is of the inner query's columns (rows()).
         if query.near is not None:
-            self.order = "e.x IS NULL, c2, score DESC, e.name, e.service_id"
+            self.order = "x IS NULL, c2, score DESC, name, service_id"
         elif source:
-            self.order = "score DESC, e.name, e.service_id"
+            self.order = "score DESC, name, service_id"
         else:
-            self.order = "e.name, e.service_id"
+            self.order = "name, service_id"
 
     def _filters(self, backend: SearchBackend, query: SearchQuery) -> None:
         """Adds the needs, groups, attendance, language, age, sex, cost and area tests."""
@@ -281,8 +287,7 @@ class _Plan:
             self.where.append("(e.more_places OR (e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s))")
             self.params += [lat_low, lat_high, lon_low, lon_high]
             chord = 2 * math.sin(min(math.pi / 2, radius_km / (2 * EARTH_RADIUS_KM)))
-            self.where.append(f"{self.distance} <= %s")
-            self.params += [*self.distance_params, chord * chord]
+            self.radius = ("c2 <= %s", [chord * chord])
 
     def _open(self, backend: SearchBackend, open_at: dt.datetime) -> None:
         """Adds the test of the week's quarter hour, and of bank holidays on one."""
@@ -298,25 +303,42 @@ class _Plan:
             self.params.append(True)
 
     def rows(self, limit: int) -> list[tuple[Any, ...]]:
-        """Returns (service id, squared chord, score, open flag, total, CHECK total) for the best `limit` services."""
-        checks = f"SUM(CASE WHEN {self.flag} = %s THEN 1 ELSE 0 END) OVER ()"
+        """Returns (service id, squared chord, score, open flag, total, CHECK total) for the best `limit` services.
+
+        The inner query computes each matching service's distance, score and open flag once; the outer one
+        keeps those within the radius, counts them and cuts the page.
+        """
+        inner = (
+            f"SELECT e.service_id AS service_id, e.x AS x, e.name AS name, {self.distance} AS c2, "
+            f"{self.score} AS score, {self.flag} AS flag FROM {self.source} WHERE {' AND '.join(self.where)} "
+            f"{self.fence}"
+        )
+        radius, radius_params = self.radius or ("1 = 1", [])
         sql = (
-            f"SELECT e.service_id, {self.distance} AS c2, {self.score} AS score, {self.flag} AS flag, "
-            f"COUNT(*) OVER () AS total, {checks} AS checks FROM {self.source} WHERE {' AND '.join(self.where)} "
-            f"ORDER BY {self.order} LIMIT %s"
+            "SELECT service_id, c2, score, flag, COUNT(*) OVER () AS total, "
+            f"SUM(CASE WHEN flag = %s THEN 1 ELSE 0 END) OVER () AS checks FROM ({inner}) s "
+            f"WHERE {radius} ORDER BY {self.order} LIMIT %s"
         )
         params = [
+            CHECK,
             *self.distance_params,
             *self.flag_params,
-            *self.flag_params,
-            CHECK,
             *self.source_params,
             *self.params,
+            *radius_params,
             limit,
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _where_all(self) -> tuple[str, list[Any]]:
+        """Returns every test, the radius included, as one WHERE clause over the search table and its params."""
+        where, params = list(self.where), list(self.params)
+        if self.radius is not None:
+            where.append(f"{self.distance} <= %s")
+            params += [*self.distance_params, *self.radius[1]]
+        return " AND ".join(where), params
 
     def shut_among(self, rows: list[tuple[Any, ...]]) -> set[uuid.UUID]:
         """Returns the services, of those whose quarter hour says CHECK, that their opening rules say are shut."""
@@ -330,16 +352,24 @@ class _Plan:
         checks = int(rows[0][5] or 0) if rows else 0
         if self.local is None or checks <= sum(1 for row in rows if row[3] == CHECK):
             return len(shut)  # every service to ask was among the rows read
-        sql = f"SELECT e.service_id FROM {self.source} WHERE {' AND '.join(self.where)} AND {self.flag} = %s"
+        where, params = self._where_all()
+        sql = f"SELECT e.service_id FROM {self.source} WHERE {where} AND {self.flag} = %s"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.source_params, *self.params, *self.flag_params, CHECK])
+            cursor.execute(sql, [*self.source_params, *params, *self.flag_params, CHECK])
             ask = [_uuid(row[0]) for row in cursor.fetchall()]
         return len(set(ask) - _open_among(ask, self.local))
 
 
-def backend_join(backend: SearchBackend) -> str:
-    """Returns the join that keeps the text index first (SQLite's CROSS JOIN fixes the order)."""
-    return "CROSS JOIN" if backend.vendor == "sqlite" else "JOIN"
+def text_join(backend: SearchBackend) -> str:
+    """Returns the join from the text matches to their search rows, with the text index first.
+
+    Each matched service's row is read by its primary key: SQLite's CROSS JOIN fixes that order; PostgreSQL
+    would rather hash-join, testing every service's row against the filters (a seq scan of the whole table),
+    so its row is read in a LATERAL subquery that OFFSET 0 keeps from being folded back into a join.
+    """
+    if backend.vendor == "sqlite":
+        return "CROSS JOIN directory_searchentry e ON e.id = t.text_id"
+    return "CROSS JOIN LATERAL (SELECT * FROM directory_searchentry e WHERE e.id = t.text_id OFFSET 0) e"
 
 
 def _in_area(code: str) -> tuple[str, tuple[Any, ...]]:

@@ -16,6 +16,7 @@ class SqliteBackend(SearchBackend):
     vendor = "sqlite"
     contains = "instr({column}, %s) > 0"
     char_code = "unicode"
+    fence = "LIMIT -1"  # SQLite has no OFFSET without LIMIT; LIMIT -1 (none) keeps the subquery whole too
 
     def text_source(self, words: list[str], *, ranked: bool = True) -> tuple[str, list[Any], list[str]]:
         """Returns SQL for (text_id, score): every word must match, as typed or corrected, or as a prefix."""
