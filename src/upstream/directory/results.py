@@ -79,6 +79,15 @@ def read_query(form: SearchForm) -> Asked:
     return Asked(query, [], 200, outward)
 
 
+_ANY_ID = uuid.UUID(int=0)
+
+
+def service_paths(ids: list[uuid.UUID]) -> list[str]:
+    """Returns each service's page path, with one reverse() for the lot (a page lists 20, and its map 20 more)."""
+    pattern = reverse("directory:service", args=[_ANY_ID])
+    return [pattern.replace(str(_ANY_ID), str(i)) for i in ids]
+
+
 def places_of(results: SearchPage) -> dict[uuid.UUID, list[tuple[float, float, str]]]:
     """Returns each listed service's located places (latitude, longitude, name), in one query."""
     ids = [hit.service.pk for hit in results.hits]
@@ -92,14 +101,20 @@ def places_of(results: SearchPage) -> dict[uuid.UUID, list[tuple[float, float, s
 
 
 def results_geojson(
-    results: SearchPage, near: tuple[float, float] | None, texts: list[dict[str, Any]] | None = None
+    results: SearchPage,
+    near: tuple[float, float] | None,
+    texts: list[dict[str, Any]] | None = None,
+    paths: list[str] | None = None,
 ) -> str:
     """Returns the page's services as a GeoJSON FeatureCollection, numbered as the list is, for the map.
 
     Near a point, each service is shown at its nearest place and the point itself is a feature too.
+    `paths` are the services' page paths in list order (service_paths), if the caller has them already.
     """
     features: list[dict[str, Any]] = []
     places = places_of(results)
+    if paths is None:
+        paths = service_paths([hit.service.pk for hit in results.hits])
     start = (results.page - 1) * results.per_page
     for index, hit in enumerate(results.hits):
         number = start + index + 1
@@ -116,7 +131,7 @@ def results_geojson(
                         "number": number,
                         "name": name,
                         "place": place,
-                        "url": reverse("directory:service", args=[hit.service.pk]),
+                        "url": paths[index],
                     },
                 }
             )

@@ -20,7 +20,7 @@ from upstream.directory import queries, services
 from upstream.directory.forms import ProblemReportForm, SearchForm
 from upstream.directory.hours import is_open, weekly_hours
 from upstream.directory.models import Service
-from upstream.directory.results import read_query, results_geojson
+from upstream.directory.results import read_query, results_geojson, service_paths
 from upstream.directory.search import search as run_search
 from upstream.directory.vocab import ATTENDANCE_MODES, CLIENT_GROUPS, LANGUAGES, NEED_CATEGORIES, RADII_KM
 
@@ -75,7 +75,8 @@ def search(request: HttpRequest) -> HttpResponse:
     # Each result's name and description in the reader's language where a translation is published.
     context["hit_text"] = localise_many([hit.service for hit in results.hits], ("name", "description"))
     # The map's points (the list beside it is the page itself; without JavaScript there is no map).
-    context["map_geojson"] = results_geojson(results, query.near, context["hit_text"])
+    context["hit_paths"] = service_paths([hit.service.pk for hit in results.hits])
+    context["map_geojson"] = results_geojson(results, query.near, context["hit_text"], context["hit_paths"])
     return render(request, "directory/search.html", context)
 
 
