@@ -7,13 +7,16 @@ gettext, so English and Welsh share one catalogue with the Python code.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Template
+from jinja2.environment import TemplateModule
+from jinja2.runtime import Context
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
@@ -45,6 +48,22 @@ def format_date(value: Any) -> str:
     return dateformat.format(value, "j F Y")
 
 
+class _Template(Template):
+    """A template whose imports ({% from ... import ... %}) cost a set difference, not a Python loop.
+
+    Each import asks whether the importing template has globals the imported one lacks (then Jinja renders
+    the imported template afresh). Jinja answers with ``set - ChainMap.keys()``, one ChainMap lookup in
+    Python per global: the 26 GOV.UK macro imports of every page cost about 0.4 ms of a plain page's 3 ms CPU.
+    The answer is the same from a set difference over the ChainMap's maps.
+    """
+
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        maps = self.globals.maps if isinstance(self.globals, ChainMap) else [self.globals]
+        if ctx is not None and not ctx.globals_keys.difference(*maps):
+            ctx = None  # no globals to add: the cached module, as Jinja itself would return
+        return super()._get_default_module(ctx)
+
+
 def environment(**options: Any) -> Environment:
     """Returns the Jinja2 environment with the GOV.UK macros, i18n and Upstream's helpers."""
     # Django passes the loader for DIRS and each app's jinja2/ folder; the GOV.UK macros sit beside it.
@@ -61,6 +80,7 @@ def environment(**options: Any) -> Environment:
         ),
         **options,
     )
+    env.template_class = _Template
     env.install_gettext_callables(  # type: ignore[attr-defined]
         translation.gettext,
         translation.ngettext,
