@@ -363,13 +363,13 @@ class _Plan:
 def text_join(backend: SearchBackend) -> str:
     """Returns the join from the text matches to their search rows, with the text index first.
 
-    Each matched service's row is read by its primary key: SQLite's CROSS JOIN fixes that order; PostgreSQL
-    would rather hash-join, testing every service's row against the filters (a seq scan of the whole table),
-    so its row is read in a LATERAL subquery that OFFSET 0 keeps from being folded back into a join.
+    SQLite's CROSS JOIN fixes that order, so each match's row is read by its primary key. PostgreSQL picks
+    its own plan (a hash join over the table for broad words): reading each match's row by key in a LATERAL
+    subquery was tried and cost the same server CPU on issue 3's search.
     """
     if backend.vendor == "sqlite":
         return "CROSS JOIN directory_searchentry e ON e.id = t.text_id"
-    return "CROSS JOIN LATERAL (SELECT * FROM directory_searchentry e WHERE e.id = t.text_id OFFSET 0) e"
+    return "JOIN directory_searchentry e ON e.id = t.text_id"
 
 
 def _in_area(code: str) -> tuple[str, tuple[Any, ...]]:
