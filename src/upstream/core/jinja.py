@@ -8,15 +8,19 @@ gettext, so English and Welsh share one catalogue with the Python code.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Template
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
@@ -46,6 +50,31 @@ def format_date(value: Any) -> str:
     if getattr(value, "tzinfo", None) is not None:
         value = timezone.localtime(value)
     return dateformat.format(value, "j F Y")
+
+
+# The shell's fragments that are the same on every page in one language (shell_fragment).
+_fragments: dict[tuple[str, str, str], Markup] = {}
+
+
+def shell_fragment(name: str, caller: Callable[[], str]) -> Markup:
+    """Returns a part of the page shell, rendered once per language and then kept.
+
+    Used as a call block in a template: {% call shell_fragment("footer") %}...{% endcall %}. Only for
+    fragments whose HTML depends on nothing but the language and the site's own paths (reverse() and
+    static()): never on the user, the request, the CSP nonce or a setting a page can change. The kept HTML
+    is forgotten when a setting changes (tests).
+    """
+    key = (name, translation.get_language() or "", get_script_prefix())
+    html = _fragments.get(key)
+    if html is None:
+        html = _fragments[key] = Markup(caller())  # noqa: S704 - caller() is the autoescaped template body
+    return html
+
+
+@receiver(setting_changed)
+def _forget_fragments(**_kwargs: Any) -> None:
+    """Forgets the kept shell fragments when a setting changes (STATIC_URL, LANGUAGES...), as in tests."""
+    _fragments.clear()
 
 
 class _Template(Template):
@@ -93,6 +122,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": url,
             "settings": settings,
+            "shell_fragment": shell_fragment,
         }
     )
     env.filters.update({"datetime": format_datetime, "date": format_date})
