@@ -7,8 +7,11 @@ between runs and a change of model is a reviewed commit.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,10 +221,22 @@ def _db_api(engine: str) -> Any:
 def _register(api: Any, engine: str, records: pd.DataFrame) -> Any:
     frame = records[list(LINK_COLUMNS)]
     if engine == "spark":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         from upstream_analytics.engine import spark_session
 
-        spark = spark_session()
-        sdf = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
+        # Through a Parquet file rather than createDataFrame: from pandas, every row crosses to the JVM as Python
+        # objects and the driver holds them all, which ran a 6g heap out of memory at the 100k tier; Spark
+        # reads the file in partitions. (A missing value is null either way.)
+        folder = Path(tempfile.mkdtemp(prefix="upstream-link-records-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        # Text columns are written as text even when every value is missing (Spark cannot read Parquet's null type).
+        schema = pa.schema(
+            [(c, pa.string() if frame[c].dtype == object else pa.from_numpy_dtype(frame[c].dtype)) for c in frame]
+        )
+        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), folder / "records.parquet")
+        sdf = spark_session().read.parquet(str(folder / "records.parquet"))
         # One Spark session serves every run in the process, and Splink refuses a table name already in its
         # catalog: each run registers its records under a name of its own.
         return api.register(sdf, table_name=f"person_records_{uuid.uuid4().hex}")
