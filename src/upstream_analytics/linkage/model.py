@@ -7,13 +7,14 @@ between runs and a change of model is a reviewed commit.
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
-import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -218,29 +219,32 @@ def _db_api(engine: str) -> Any:
     return DuckDBAPI(con)
 
 
-def _register(api: Any, engine: str, records: pd.DataFrame) -> Any:
+@contextmanager
+def _registered(api: Any, engine: str, records: pd.DataFrame) -> Iterator[Any]:
+    """Yields the records registered with Splink for one training or scoring run, and cleans up after it."""
     frame = records[list(LINK_COLUMNS)]
-    if engine == "spark":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    if engine != "spark":
+        yield api.register(frame, table_name="person_records")
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-        from upstream_analytics.engine import spark_session
+    from upstream_analytics.engine import spark_session
 
-        # Through a Parquet file rather than createDataFrame: from pandas, every row crosses to the JVM as Python
-        # objects and the driver holds them all, which ran a 6g heap out of memory at the 100k tier; Spark
-        # reads the file in partitions. (A missing value is null either way.)
-        folder = Path(tempfile.mkdtemp(prefix="upstream-link-records-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # Through a Parquet file rather than createDataFrame: from pandas, every row crosses to the JVM as Python
+    # objects and the driver holds them all, which ran a 6g heap out of memory at the 100k tier; Spark reads
+    # the file in partitions. (A missing value is null either way.) The file lives as long as the run reads
+    # it: a web link runs in the long-lived task worker, which must not gather one file per run.
+    with tempfile.TemporaryDirectory(prefix="upstream-link-records-") as folder:
+        path = Path(folder) / "records.parquet"
         # Text columns are written as text even when every value is missing (Spark cannot read Parquet's null type).
         schema = pa.schema(
             [(c, pa.string() if frame[c].dtype == object else pa.from_numpy_dtype(frame[c].dtype)) for c in frame]
         )
-        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), folder / "records.parquet")
-        sdf = spark_session().read.parquet(str(folder / "records.parquet"))
+        pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), path)
         # One Spark session serves every run in the process, and Splink refuses a table name already in its
         # catalog: each run registers its records under a name of its own.
-        return api.register(sdf, table_name=f"person_records_{uuid.uuid4().hex}")
-    return api.register(frame, table_name="person_records")
+        yield api.register(spark_session().read.parquet(str(path)), table_name=f"person_records_{uuid.uuid4().hex}")
 
 
 def train(
@@ -250,15 +254,18 @@ def train(
     from splink import Linker, block_on
 
     api = _db_api(engine)
-    linker = Linker(_register(api, engine, records), settings(guards=guards), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("forename_std", "surname_std", "dob_full"), "l.pnc_std = r.pnc_std"], recall=0.6
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=SEED)
-    # Two passes, each blocking on what the other estimates, so every comparison gets m values.
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob_full"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname_std", "forename_canonical"))
-    model = linker.misc.save_model_to_json()
+    with _registered(api, engine, records) as table:
+        linker = Linker(table, settings(guards=guards), log_level=logging.WARNING)
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("forename_std", "surname_std", "dob_full"), "l.pnc_std = r.pnc_std"], recall=0.6
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=SEED)
+        # Two passes, each blocking on what the other estimates, so every comparison gets m values.
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob_full"))
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("surname_std", "forename_canonical")
+        )
+        model = linker.misc.save_model_to_json()
     model["upstream_model_version"] = MODEL_VERSION
     model["upstream_training_records"] = len(records)
     if out is not None:
@@ -270,8 +277,19 @@ def train(
 class LinkResult:
     """Which records were judged one person, and the pairs a person should look at."""
 
-    clusters: pd.DataFrame  # person_id, resolved_person_id
     pairs: pd.DataFrame  # person_id_l, person_id_r, match_probability (all scored pairs above the band's floor)
+    person_ids: pd.Series
+    threshold: float
+
+    @cached_property
+    def clusters(self) -> pd.DataFrame:
+        """Returns person_id, resolved_person_id: the groups of the pairs at the threshold, found when first asked.
+
+        `records link` groups the pairs itself, with reviewers' decisions applied (decisions.apply), so it never
+        pays for this grouping too.
+        """
+        links = self.pairs[self.pairs["match_probability"] >= self.threshold]
+        return connected_components(self.person_ids, links)
 
 
 def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
@@ -309,11 +327,11 @@ def predict(
 
     api = _db_api(engine)
     settings_dict = _for_engine(_scaled_to(model or load_model(), len(records)), engine)
-    linker = Linker(_register(api, engine, records), settings_dict, log_level=logging.WARNING)
-    scored = linker.inference.predict(threshold_match_probability=floor)
-    pairs = scored.as_pandas_dataframe()[["person_id_l", "person_id_r", "match_probability"]]
-    links = pairs[pairs["match_probability"] >= threshold]
-    return LinkResult(clusters=connected_components(records["person_id"], links), pairs=pairs)
+    with _registered(api, engine, records) as table:
+        linker = Linker(table, settings_dict, log_level=logging.WARNING)
+        scored = linker.inference.predict(threshold_match_probability=floor)
+        pairs = scored.as_pandas_dataframe()[["person_id_l", "person_id_r", "match_probability"]]
+    return LinkResult(pairs=pairs, person_ids=records["person_id"], threshold=threshold)
 
 
 def _for_engine(model: dict[str, Any], engine: str) -> dict[str, Any]:
