@@ -19,7 +19,7 @@ from upstream.records import policies
 
 def child_links(user: Any, trigger: Any) -> list[Link]:
     """Returns the link from a trigger to its child's resolved person page, for those who may see it."""
-    resolved = getattr(trigger, "resolved_person_id", "")
+    resolved = trigger.resolved_person_id
     if not resolved or not can(user, policies.PERSON_VIEW, policies.StoreRecord(resolved)):
         return []
     return [Link(_("See this child's linked police records"), reverse("records:person", args=[resolved]))]
