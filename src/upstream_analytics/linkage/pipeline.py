@@ -14,7 +14,7 @@ from ibis.backends import BaseBackend
 
 from upstream_analytics import engine as engines
 from upstream_analytics.linkage import decisions as clerical
-from upstream_analytics.linkage import households, model, standardise
+from upstream_analytics.linkage import facts, households, model, standardise
 from upstream_analytics.records.store import RecordsStore
 
 Progress = Callable[[str], None]
@@ -62,6 +62,9 @@ def run_link(
 ) -> LinkSummary:
     """Resolves people and households from the store; writes people_resolved, households and clerical_review CSVs.
 
+    It also writes person_facts.parquet: each resolved person's date of birth, sex, ethnicity and area, as
+    most of their records give them (linkage/facts.py).
+
     ``decisions`` (person_id_l, person_id_r, decision) are reviewers' verdicts, which override the model
     (linkage/decisions.py); the run also writes links.csv (which links made each group) and
     standardised.parquet (the records as the model compared them), which the review pages read.
@@ -90,6 +93,9 @@ def run_link(
     seconds["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
+    # An earlier run's facts belong to its groups: gone before the new groups are written, so a run that
+    # fails half-way never leaves facts beside people they do not describe (the triggers then vote afresh).
+    (out / facts.FILE).unlink(missing_ok=True)
     decided = clerical.normalise(decisions)
     clusters, links = clerical.apply(records["person_id"], result.pairs, decided, threshold=threshold)
     resolved = clusters.sort_values("person_id")
@@ -118,6 +124,10 @@ def run_link(
     frame = frame.sort_values(["household_id", "resolved_person_id", "from", "to"], na_position="first")
     frame.to_csv(out / "households.csv", index=False)
     seconds["households"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    say("Voting each person's date of birth, sex, ethnicity and area")
+    facts.write(con, facts.person_facts(tables["people"], resolved_table, tables["locations"]), out)
+    seconds["person facts"] = time.perf_counter() - mark
     return LinkSummary(
         records=len(resolved),
         people=int(resolved["resolved_person_id"].nunique()),

@@ -21,6 +21,7 @@ import pyarrow.csv as pacsv
 from ibis.backends import BaseBackend
 
 from upstream_analytics import engine as engines
+from upstream_analytics.linkage import facts as person_facts
 from upstream_analytics.linkage import standardise
 from upstream_analytics.records.store import RecordsStore, StoreEmptyError
 from upstream_analytics.triggers import disparity, repeats, rules
@@ -52,6 +53,9 @@ class Inputs:
     relationships: ir.Table
     resolved: ir.Table
     households: ir.Table
+    # The linkage's person facts (linkage/facts.py), or None for a link run that predates them: the run then
+    # votes them itself.
+    facts: ir.Table | None = None
 
 
 @dataclass
@@ -127,13 +131,24 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
             households=hold(
                 households_table.select("resolved_person_id", "household_id", "from", "to"), "trig_households"
             ),
+            facts=_facts(con, link_dir, hold),
         )
     resolved, households = read_link_outputs(link_dir)
     return Inputs(
         **tables,
         resolved=_table(con, "trig_resolved", resolved[["person_id", "resolved_person_id"]]),
         households=_table(con, "trig_households", households[["resolved_person_id", "household_id", "from", "to"]]),
+        facts=_facts(con, link_dir, rules.as_is),
     )
+
+
+def _facts(con: BaseBackend, link_dir: Path, hold: rules.Hold) -> ir.Table | None:
+    """Returns the link run's person facts on the engine, or None if the run wrote none."""
+    path = link_dir / person_facts.FILE
+    if not path.exists():
+        return None
+    table = engines.read_parquet(con, path, table_name="trig_facts")
+    return hold(table.select(*person_facts.COLUMNS), "trig_facts_held")
 
 
 def _table(con: BaseBackend, name: str, frame: pd.DataFrame) -> ir.Table:
@@ -189,9 +204,7 @@ def compute(
     so only the rows of the output files leave it.
     """
     window = rules.Window.ending(as_of, ruleset.number("lookback_months"))
-    records = hold(rules.person_records(inputs.people, inputs.resolved), "held_records")
-    dob = hold(rules.dates_of_birth(records), "held_dob")
-    children = hold(rules.child_facts(records, dob, inputs.locations, ruleset, window), "held_children")
+    dob, children = _person_facts(inputs, ruleset, window, hold)
     inv = hold(rules.involvement_facts(inputs.events, inputs.involvements, inputs.resolved), "held_involvements")
     rel = hold(rules.resolved_relationships(inputs.relationships, inputs.resolved), "held_relationships")
     family = rules.family_pairs(rel, inv, inputs.involvements)
@@ -222,6 +235,23 @@ def compute(
         "disparity": disparity.counts(children, evidence, ruleset),
         "resolved": inputs.resolved.select("person_id", "resolved_person_id").order_by("person_id"),
     }, window
+
+
+def _person_facts(
+    inputs: Inputs, ruleset: RuleSet, window: rules.Window, hold: rules.Hold
+) -> tuple[ir.Table, ir.Table]:
+    """Returns everyone's dates of birth and the facts of the window's children (linkage/facts.py's columns).
+
+    From the linkage's person facts when it wrote them; otherwise voted here from the records, everyone's
+    date of birth and only the children's sex, ethnicity and area (the same functions, the same answer).
+    """
+    if inputs.facts is not None:
+        dob = inputs.facts.select("resolved_person_id", "date_of_birth", "dob_ymd")
+        return dob, hold(rules.children_in_window(inputs.facts, ruleset, window), "held_children")
+    records = hold(person_facts.person_records(inputs.people, inputs.resolved), "held_records")
+    dob = hold(person_facts.dates_of_birth(records), "held_dob")
+    children = rules.children_in_window(dob, ruleset, window)
+    return dob, hold(person_facts.with_votes(children, records, inputs.locations), "held_children")
 
 
 def places(inputs: Inputs, window: rules.Window) -> ir.Table:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from triggers_fixtures import AS_OF, inputs
 
+from upstream_analytics.linkage import facts
 from upstream_analytics.triggers import pipeline, ruleset
 
 
@@ -129,3 +132,13 @@ def test_disparity_compares_triggered_children_with_all_children(outputs):
     females = d[(d["dimension"] == "sex") & (d["group"] == "F")].iloc[0]
     assert females["children"] == 3  # C2, BABY, TEEN
     assert females["referral_ratio"] == pytest.approx((1 / 3) / (2 / 5), rel=1e-3)
+
+
+def test_the_linkage_person_facts_give_the_same_run_as_voting_afresh(request, rules, outputs):
+    con = request.getfixturevalue(f"{request.node.callspec.params['outputs']}_con")
+    given = inputs(con)
+    with_facts = dataclasses.replace(given, facts=facts.person_facts(given.people, given.resolved, given.locations))
+    again = pipeline.run(con, with_facts, rules, AS_OF)
+    assert again.evidence.equals(outputs.evidence)
+    for name in ("triggers", "repeat_victims", "frequent_callers", "frequent_missing", "repeat_locations", "disparity"):
+        assert getattr(again, name).equals(getattr(outputs, name)), name
