@@ -127,9 +127,13 @@ def _remember_runs(monkeypatch):
     def remembered(analytics_dir, link_dir, out, ruleset, *, as_of, engine="duckdb"):
         folder = RecordsStore(analytics_dir).current_dir()  # StoreEmptyError as the real one
         digest = hashlib.sha256()
-        for path in sorted(folder.glob("*.parquet")) + sorted(Path(link_dir).glob("*.csv")):
+        link = Path(link_dir)
+        for path in sorted(folder.glob("*.parquet")) + sorted(link.glob("*.csv")) + sorted(link.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
-        key = (digest.hexdigest(), repr(sorted(ruleset.data.items(), key=str)), as_of, engine)
+        # Whether the person facts are read depends on their age beside the groups (pipeline._facts).
+        facts, resolved = link / "person_facts.parquet", link / "people_resolved.csv"
+        fresh = facts.exists() and resolved.exists() and facts.stat().st_mtime >= resolved.stat().st_mtime
+        key = (digest.hexdigest(), fresh, repr(sorted(ruleset.data.items(), key=str)), as_of, engine)
         if key not in _RUNS:
             _RUNS[key] = real(analytics_dir, link_dir, out, ruleset, as_of=as_of, engine=engine)
         else:

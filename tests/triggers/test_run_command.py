@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from io import StringIO
 from pathlib import Path
 
+import ibis
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from upstream_analytics import engine
+from upstream_analytics.linkage import facts
 from upstream_analytics.triggers.ruleset import shipped_path
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +39,7 @@ def data_dir(tmp_path, settings):
     return tmp_path
 
 
-def _store(data_dir: Path, *, linked: bool = True) -> None:
+def _store(data_dir: Path, *, linked: bool = True, with_facts: bool = False) -> None:
     frames = fixtures.frames()
     version = data_dir / "analytics" / "records" / "versions" / "v000001"
     version.mkdir(parents=True)
@@ -47,6 +52,10 @@ def _store(data_dir: Path, *, linked: bool = True) -> None:
         link.mkdir(parents=True)
         frames["resolved"].to_csv(link / "people_resolved.csv", index=False)
         frames["households"].to_csv(link / "households.csv", index=False)
+        if with_facts:  # as `upstream records link` writes them
+            con = engine.connect("duckdb")
+            tables = [ibis.memtable(fixtures._arrow(frames[n])) for n in ("people", "resolved", "locations")]
+            facts.write(con, facts.person_facts(*tables), link)
 
 
 def _run(*args: str) -> tuple[str, str]:
@@ -132,9 +141,39 @@ def test_a_bad_as_of_date_says_the_format(data_dir):
         call_command("triggers", "run", "--as-of", "31/12/2025", stdout=StringIO())
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+
+
+def test_the_linkage_person_facts_give_the_same_files_as_voting_afresh(data_dir, tmp_path):
+    _store(data_dir, with_facts=True)
+    _run("--out", str(tmp_path / "with"))
+    (data_dir / "runs" / "link" / facts.FILE).unlink()
+    _run("--out", str(tmp_path / "without"))
+    assert _files(tmp_path / "with") == _files(tmp_path / "without")
+
+
+def test_person_facts_older_than_the_groups_are_not_read(data_dir, tmp_path):
+    _store(data_dir)
+    _run("--out", str(tmp_path / "voted"))
+    link = data_dir / "runs" / "link"
+    # Facts of no one: a run that read them would find no children, so would trigger no one.
+    pq.write_table(
+        pa.table({c: pa.array([], pa.int64() if c == "dob_ymd" else pa.string()) for c in facts.COLUMNS}),
+        link / facts.FILE,
+    )
+    out, _ = _run("--out", str(tmp_path / "read"))
+    assert "0 children at the referral threshold" in out, out
+    resolved = link / "people_resolved.csv"
+    resolved.touch()
+    os.utime(resolved, (resolved.stat().st_atime, (link / facts.FILE).stat().st_mtime + 10))
+    _run("--out", str(tmp_path / "stale"))
+    assert _files(tmp_path / "stale") == _files(tmp_path / "voted")
+
+
 @pytest.mark.spark
 def test_spark_writes_the_same_files_as_duckdb(data_dir, tmp_path):
-    _store(data_dir)
+    _store(data_dir, with_facts=True)
     _run("--out", str(tmp_path / "duckdb"))
     _run("--engine", "spark", "--out", str(tmp_path / "spark"))
     for name in ("triggers", "evidence", "repeat_victims", "frequent_callers", "frequent_missing", "repeat_locations"):

@@ -143,9 +143,13 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
 
 
 def _facts(con: BaseBackend, link_dir: Path, hold: rules.Hold) -> ir.Table | None:
-    """Returns the link run's person facts on the engine, or None if the run wrote none."""
+    """Returns the link run's person facts on the engine, or None if the run wrote none.
+
+    Facts older than people_resolved.csv describe other groups (a run writes the facts last), so they are
+    not used either.
+    """
     path = link_dir / person_facts.FILE
-    if not path.exists():
+    if not path.exists() or path.stat().st_mtime < (link_dir / "people_resolved.csv").stat().st_mtime:
         return None
     table = engines.read_parquet(con, path, table_name="trig_facts")
     return hold(table.select(*person_facts.COLUMNS), "trig_facts_held")
