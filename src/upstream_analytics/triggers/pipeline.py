@@ -125,13 +125,19 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
         # A file read by DuckDB is a view over the file, read again by every query that uses it: each input is
         # loaded once into a temporary table instead (the resolved CSV alone was parsed a dozen times a run).
         hold = holder(con)
+        facts = _facts(con, link_dir, hold)
+        # The person records are only read to vote the person facts, when the linkage wrote none.
+        unread = {"people"} if facts is not None else set()
         return Inputs(
-            **{n: hold(t.select(*_READ_COLUMNS[n]), f"trig_{n}_held") for n, t in tables.items()},
+            **{
+                n: t.select(*_READ_COLUMNS[n]) if n in unread else hold(t.select(*_READ_COLUMNS[n]), f"trig_{n}_held")
+                for n, t in tables.items()
+            },
             resolved=hold(resolved_table.select("person_id", "resolved_person_id"), "trig_resolved"),
             households=hold(
                 households_table.select("resolved_person_id", "household_id", "from", "to"), "trig_households"
             ),
-            facts=_facts(con, link_dir, hold),
+            facts=facts,
         )
     resolved, households = read_link_outputs(link_dir)
     return Inputs(
