@@ -26,7 +26,7 @@ from upstream.records.models import Decision, DecisionSource, LinkDecision, Link
 
 PAIR_OBJECT_TYPE = "records.person-pair"
 PERSON_OBJECT_TYPE = "records.resolved-person"
-RUN_STEPS = 5  # the four steps run_link reports, then writing the outcome
+RUN_STEPS = 6  # the five steps run_link reports when it retrains (four when not), then writing the outcome
 REASON_MAX = 2000
 
 

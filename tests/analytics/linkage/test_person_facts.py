@@ -69,8 +69,9 @@ def store(tmp_path_factory):
 
 
 def test_a_link_run_writes_the_facts_of_its_own_groups(store, tmp_path):
-    out = tmp_path / "link"
-    pipeline.run_link(store, out)
+    out, said = tmp_path / "link", []
+    pipeline.run_link(store, out, progress=said.append)
+    assert said[-1] == "Voting each person's date of birth, sex, ethnicity and area"  # the run shows the step
     written = pq.read_table(out / facts.FILE).to_pandas()
     resolved = pd.read_csv(out / "people_resolved.csv", dtype=str)
     assert tuple(written.columns) == facts.COLUMNS
