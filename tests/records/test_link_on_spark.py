@@ -30,6 +30,8 @@ def test_spark_resolves_the_same_people_and_households_as_duckdb_and_applies_dec
     assert "1 reviewers' decisions applied" in out.getvalue()
     for name in ("people_resolved", "households"):
         pd.testing.assert_frame_equal(_read(tmp_path / "duckdb", name), _read(tmp_path / "spark", name), obj=name)
+    facts = [pd.read_parquet(tmp_path / engine / "person_facts.parquet") for engine in ("duckdb", "spark")]
+    pd.testing.assert_frame_equal(*facts, check_dtype=False, obj="person_facts")
     resolved = _read(tmp_path / "spark", "people_resolved").set_index("person_id")["resolved_person_id"]
     assert resolved[left] == resolved[right]
     for name in ("clerical_review", "links"):

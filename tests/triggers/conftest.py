@@ -130,10 +130,14 @@ def _remember_runs(monkeypatch):
         link = Path(link_dir)
         for path in sorted(folder.glob("*.parquet")) + sorted(link.glob("*.csv")) + sorted(link.glob("*.parquet")):
             digest.update(path.name.encode() + path.read_bytes())
-        # Whether the person facts are read depends on their age beside the groups (pipeline._facts).
-        facts, resolved = link / "person_facts.parquet", link / "people_resolved.csv"
-        fresh = facts.exists() and resolved.exists() and facts.stat().st_mtime >= resolved.stat().st_mtime
-        key = (digest.hexdigest(), fresh, repr(sorted(ruleset.data.items(), key=str)), as_of, engine)
+        # Whether the person facts are read depends on their age beside the groups, not only on their bytes.
+        key = (
+            digest.hexdigest(),
+            pipeline.facts_path(link) is not None,
+            repr(sorted(ruleset.data.items(), key=str)),
+            as_of,
+            engine,
+        )
         if key not in _RUNS:
             _RUNS[key] = real(analytics_dir, link_dir, out, ruleset, as_of=as_of, engine=engine)
         else:

@@ -17,16 +17,15 @@ from ibis.backends import BaseBackend
 
 FILE = "person_facts.parquet"
 COLUMNS = ("resolved_person_id", "date_of_birth", "dob_ymd", "sex", "ethnicity", "area_code")
-VOTED = ("sex", "ethnicity", "area_code")
 
 _FULL_DATE, _YEAR_MONTH, _YEAR = 10, 7, 4  # lengths of YYYY-MM-DD, YYYY-MM and YYYY
-COUNT_WIDTH = 10  # digits of a count in a sortable key; no person holds 10¹⁰ records
+_COUNT_WIDTH = 10  # digits of a count in a sortable key; no person holds 10¹⁰ records
 _YMD_WIDTH = 8  # digits of a date as YYYYMMDD
 
 
-def descending(count: ir.IntegerValue) -> ir.StringValue:
+def _descending(count: ir.IntegerValue) -> ir.StringValue:
     """Returns a count as fixed-width text that sorts the largest first ("0000000005" for 9,999,999,994)."""
-    return (ibis.literal(10**COUNT_WIDTH - 1, "int64") - count).cast("string").lpad(COUNT_WIDTH, "0")
+    return (ibis.literal(10**_COUNT_WIDTH - 1, "int64") - count).cast("string").lpad(_COUNT_WIDTH, "0")
 
 
 def person_records(people: ir.Table, resolved: ir.Table) -> ir.Table:
@@ -59,7 +58,7 @@ def dates_of_birth(records: ir.Table) -> ir.Table:
     ymd = counts.dob_text.replace("-", "").cast("int64")
     key = (
         counts.dob_precision.cast("int64") * 10**18
-        + (ibis.literal(10**COUNT_WIDTH - 1, "int64") - counts.n) * 10**_YMD_WIDTH
+        + (ibis.literal(10**_COUNT_WIDTH - 1, "int64") - counts.n) * 10**_YMD_WIDTH
         + ymd
     )
     best = counts.group_by("resolved_person_id").aggregate(date_of_birth=counts.dob_text.argmin(key), _key=key.min())
@@ -78,8 +77,8 @@ def with_votes(dated: ir.Table, records: ir.Table, locations: ir.Table) -> ir.Ta
     for column, table in (("sex", rec), ("ethnicity", rec), ("area_code", areas)):
         valued = table.filter(table[column].notnull() & (table[column].cast("string") != ""))
         n = valued.group_by("resolved_person_id", column).aggregate(n=ibis._.count())
-        top = n.group_by("resolved_person_id").aggregate(_key=(descending(n.n) + n[column].cast("string")).min())
-        top = top.select("resolved_person_id", **{column: top._key.substr(COUNT_WIDTH)})
+        top = n.group_by("resolved_person_id").aggregate(_key=(_descending(n.n) + n[column].cast("string")).min())
+        top = top.select("resolved_person_id", **{column: top._key.substr(_COUNT_WIDTH)})
         facts = facts.left_join(top, "resolved_person_id").select(facts, top[column])
     return facts.select(*COLUMNS)
 

@@ -148,14 +148,22 @@ def store_inputs(con: BaseBackend, analytics_dir: Path, link_dir: Path) -> Input
     )
 
 
-def _facts(con: BaseBackend, link_dir: Path, hold: rules.Hold) -> ir.Table | None:
-    """Returns the link run's person facts on the engine, or None if the run wrote none.
+def facts_path(link_dir: Path) -> Path | None:
+    """Returns the link run's person facts file, or None if it wrote none or they describe other groups.
 
     Facts older than people_resolved.csv describe other groups (a run writes the facts last), so they are
-    not used either.
+    not used.
     """
-    path = link_dir / person_facts.FILE
-    if not path.exists() or path.stat().st_mtime < (link_dir / "people_resolved.csv").stat().st_mtime:
+    path, resolved = link_dir / person_facts.FILE, link_dir / "people_resolved.csv"
+    if not path.exists() or not resolved.exists() or path.stat().st_mtime < resolved.stat().st_mtime:
+        return None
+    return path
+
+
+def _facts(con: BaseBackend, link_dir: Path, hold: rules.Hold) -> ir.Table | None:
+    """Returns the link run's person facts on the engine, or None (:func:`facts_path`): the run votes them."""
+    path = facts_path(link_dir)
+    if path is None:
         return None
     table = engines.read_parquet(con, path, table_name="trig_facts")
     return hold(table.select(*person_facts.COLUMNS), "trig_facts_held")
